@@ -1,0 +1,75 @@
+// ioc/io/line_reader.hpp — streaming records out of a file descriptor.
+//
+//   ioc::io::LineReader reader(fd, {.separator = '\n', .max_line = 1 << 20});
+//   ioc::io::Line line;
+//   while (true) {
+//     auto more = reader.next(line);
+//     if (!more) { report(more.error()); break; }   // kIo: read(2) failed
+//     if (!*more) break;                            // end of input
+//     if (line.overlong) { report_too_long(line); continue; }
+//     use(line.text);
+//   }
+//
+// Lifetime: `line.text` views the reader's buffer and is valid only until the
+// next call to next(). Copy it to keep it.
+//
+// The reader read(2)s large chunks (chunk_size, 256 KiB by default) and never
+// holds more than max_line + chunk_size bytes, whatever the input:
+//  * records end at `separator` ('\n', or '\0' for -z); the separator is not
+//    part of `text`; with '\n', one trailing '\r' is removed too (CRLF input);
+//  * a last record without a separator is still returned; an empty input has none;
+//  * a record longer than max_line is not buffered: with Overlong::kSkip it is
+//    returned once with `overlong` set, `text` holding its first max_line bytes
+//    and `length` its full length, and the rest is skipped; with Overlong::kSplit
+//    it is returned in windows of max_line bytes, each but the last with
+//    `continued` set (iocgrep scans those).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "ioc/core/limits.hpp"
+#include "ioc/core/result.hpp"
+
+namespace ioc::io {
+
+enum class Overlong { kSkip, kSplit };
+
+struct LineReaderOptions {
+  char separator = '\n';
+  std::size_t max_line = Limits{}.max_line;
+  std::size_t chunk_size = 256 * kKiB;
+  Overlong overlong = Overlong::kSkip;
+};
+
+struct Line {
+  std::string_view text;     ///< the record, without separator (and CR)
+  std::uint64_t number = 0;  ///< 1-based record number
+  std::uint64_t offset = 0;  ///< byte offset of the record's first byte (of this window for kSplit)
+  std::uint64_t length = 0;  ///< kSkip + overlong: full length of the record; else text.size()
+  bool overlong = false;     ///< longer than max_line
+  bool continued = false;    ///< kSplit: more windows of the same record follow
+};
+
+class LineReader {
+ public:
+  /// Reads from `fd`, which the caller keeps open and owns.
+  explicit LineReader(int fd, LineReaderOptions options = {});
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  /// The next record: true and `line` filled, false at end of input, or kIo.
+  Result<bool> next(Line& line);
+
+  /// Bytes consumed from the descriptor so far.
+  std::uint64_t bytes_read() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ioc::io

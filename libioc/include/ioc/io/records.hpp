@@ -1,0 +1,55 @@
+// ioc/io/records.hpp — the loop every tool runs: inputs -> records -> callback.
+//
+//   InputOptions in{.paths = {"a.log", "-"}, .field = "CommandLine"};
+//   for_each_record(in, diag, [&](Record& rec) {
+//     auto out = work(rec.text);
+//     if (rec.fields) (*rec.fields)["CommandLine_decoded"] = out;
+//     return !output.broken_pipe();       // false stops the loop
+//   });
+//
+// For each path ("-" or none = standard input) it opens the input (an input that
+// cannot be opened is reported with diag.io_error and the loop moves on to the
+// next), reads records with LineReader (or the whole input with `whole`), and,
+// with `field`, selects that field through FieldSelector. It counts every record
+// read (diag.count_read); records it cannot hand over (longer than max_line,
+// bad JSON or CSV, no such field) are reported with their FILE:LINE and counted
+// failed. The callback counts successes and its own failures.
+//
+// Lifetime: everything in a Record is valid only during the callback.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "ioc/core/limits.hpp"
+#include "ioc/core/source.hpp"
+#include "ioc/io/diagnostics.hpp"
+#include "ioc/io/fields.hpp"
+
+namespace ioc::io {
+
+struct InputOptions {
+  std::vector<std::string> paths{};  ///< empty = standard input
+  char separator = '\n';             ///< '\0' for -z
+  std::size_t max_line = Limits{}.max_line;
+  bool whole = false;   ///< one record per input (bounded by max_line)
+  std::string field{};  ///< empty = the record is the line itself
+  RecordFormat field_format = RecordFormat::kAuto;
+  std::size_t max_nesting = Limits{}.max_nesting;
+};
+
+struct Record {
+  Source source;                             ///< input name, record number, byte offset
+  std::string_view text;                     ///< the line, the whole input, or the field's value
+  nlohmann::ordered_json* fields = nullptr;  ///< with `field`: the parsed record, to enrich
+};
+
+/// Returns false if the callback stopped the loop, true otherwise.
+bool for_each_record(const InputOptions& options, Diagnostics& diag,
+                     const std::function<bool(Record&)>& callback);
+
+}  // namespace ioc::io

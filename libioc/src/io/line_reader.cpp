@@ -1,0 +1,245 @@
+// Streaming records out of a file descriptor with a bounded, reused buffer.
+#include "ioc/io/line_reader.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <string>
+
+namespace ioc::io {
+
+struct LineReader::Impl {
+  int fd;
+  LineReaderOptions opt;
+  std::size_t max_cap;  // the buffer never grows beyond this
+
+  std::unique_ptr<char[]> buf;
+  std::size_t cap = 0;
+  std::size_t begin = 0;           // first unconsumed byte
+  std::size_t end = 0;             // end of valid data
+  std::size_t scanned = 0;         // [begin, scanned) holds no separator
+  std::uint64_t begin_offset = 0;  // input offset of buf[begin]
+  std::uint64_t bytes_read = 0;
+  std::uint64_t number = 0;
+  bool in_split = false;  // kSplit: the next window continues the current record
+  bool eof = false;
+  bool failed = false;  // read(2) failed: no more records
+
+  Impl(int f, LineReaderOptions o) : fd(f), opt(o) {
+    if (opt.max_line == 0) opt.max_line = 1;
+    if (opt.chunk_size == 0) opt.chunk_size = 1;
+    // One byte more than max_line may be held to see whether a '\r' ends the line.
+    const std::size_t room = std::max<std::size_t>(opt.chunk_size, 2);
+    max_cap = opt.max_line > std::numeric_limits<std::size_t>::max() - room
+                  ? std::numeric_limits<std::size_t>::max()
+                  : opt.max_line + room;
+  }
+
+  // read(2) at most `n` bytes to buf + at; 0 at end of input.
+  Result<std::size_t> read_into(std::size_t at, std::size_t n) {
+    while (true) {
+      const ssize_t got = ::read(fd, buf.get() + at, n);
+      if (got >= 0) {
+        bytes_read += static_cast<std::uint64_t>(got);
+        return static_cast<std::size_t>(got);
+      }
+      if (errno == EINTR) continue;
+      const int err = errno;
+      eof = failed = true;  // give up on this descriptor
+      return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(err));
+    }
+  }
+
+  void reserve(std::size_t want) {
+    want = std::min(want, max_cap);
+    if (want <= cap) return;
+    std::size_t grown = cap == 0 ? want : cap;
+    while (grown < want) grown = grown > max_cap / 2 ? max_cap : grown * 2;
+    std::unique_ptr<char[]> bigger(new char[grown]);
+    if (end > begin) std::memcpy(bigger.get(), buf.get() + begin, end - begin);
+    scanned -= begin;
+    end -= begin;
+    begin = 0;
+    buf = std::move(bigger);
+    cap = grown;
+  }
+
+  void compact() {
+    if (begin == 0) return;
+    if (end > begin) std::memmove(buf.get(), buf.get() + begin, end - begin);
+    scanned -= begin;
+    end -= begin;
+    begin = 0;
+  }
+
+  // Reads one more chunk after `end`; false at end of input.
+  Result<bool> fill() {
+    if (cap - end < opt.chunk_size) {
+      compact();
+      if (cap - end < opt.chunk_size) reserve(end + opt.chunk_size);
+    }
+    const std::size_t n = std::min(opt.chunk_size, cap - end);
+    auto got = read_into(end, n);
+    if (!got) return std::move(got).error();
+    if (*got == 0) {
+      eof = true;
+      return false;
+    }
+    end += *got;
+    return true;
+  }
+
+  // Whether the `n` buffered bytes without a separator are more than a line may hold.
+  bool surely_overlong(std::size_t n) const {
+    if (n <= opt.max_line) return false;
+    if (opt.separator != '\n' || n > opt.max_line + 1) return true;
+    return buf[begin + opt.max_line] != '\r';  // may still be the CR of a CRLF
+  }
+
+  void emit(Line& line, std::size_t len, std::size_t full_len, bool overlong) {
+    if (!in_split) ++number;
+    line.text = std::string_view(buf.get() + begin, len);
+    line.number = number;
+    line.offset = begin_offset;
+    line.length = full_len;
+    line.overlong = overlong;
+    line.continued = false;
+  }
+
+  void consume(std::size_t n) {
+    begin += n;
+    begin_offset += n;
+    if (scanned < begin) scanned = begin;
+  }
+
+  // kSplit: hands out the next max_line bytes of a record that goes on.
+  void emit_window(Line& line) {
+    emit(line, opt.max_line, opt.max_line, true);
+    line.continued = true;
+    in_split = true;
+    consume(opt.max_line);
+  }
+
+  // A complete record of `raw` bytes at `begin` (`terminated`: a separator follows).
+  void emit_record(Line& line, std::size_t raw, bool terminated) {
+    std::size_t len = raw;
+    if (terminated && opt.separator == '\n' && len > 0 && buf[begin + len - 1] == '\r') --len;
+    const bool overlong = len > opt.max_line || in_split;
+    if (len > opt.max_line) {
+      // kSkip (kSplit windows longer records before they get here).
+      emit(line, opt.max_line, len, true);
+    } else {
+      emit(line, len, len, overlong);
+    }
+    in_split = false;
+    consume(raw + (terminated ? 1 : 0));
+  }
+
+  // kSkip: returns the first max_line bytes and discards the rest of the record
+  // chunk by chunk, without buffering it.
+  Result<bool> skip_overlong(Line& line) {
+    compact();
+    reserve(opt.max_line + opt.chunk_size);
+    std::uint64_t length = end;  // bytes of the record seen so far
+    bool last_cr = end > 0 && buf[end - 1] == '\r';
+    const std::size_t region = opt.max_line;
+    const std::size_t room = std::min(opt.chunk_size, cap - region);
+    const std::uint64_t record_offset = begin_offset;
+    ++number;
+    while (true) {
+      auto got = read_into(region, room);
+      if (!got) return std::move(got).error();
+      if (*got == 0) {  // the record ends at the end of input
+        eof = true;
+        begin = end = scanned = region;
+        begin_offset = record_offset + length;
+        break;
+      }
+      const char* start = buf.get() + region;
+      const char* sep = static_cast<const char*>(std::memchr(start, opt.separator, *got));
+      if (sep == nullptr) {
+        length += *got;
+        last_cr = start[*got - 1] == '\r';
+        continue;
+      }
+      const std::size_t before = static_cast<std::size_t>(sep - start);
+      const std::uint64_t raw = length + before;
+      length = raw;
+      if (opt.separator == '\n' && (before > 0 ? sep[-1] == '\r' : last_cr)) --length;
+      begin = region + before + 1;
+      end = region + *got;
+      scanned = begin;
+      begin_offset = record_offset + raw + 1;
+      break;
+    }
+    line.text = std::string_view(buf.get(), opt.max_line);
+    line.number = number;
+    line.offset = record_offset;
+    line.length = length;
+    line.overlong = true;
+    line.continued = false;
+    return true;
+  }
+
+  Result<bool> next(Line& line) {
+    if (failed) return false;
+    if (!buf) reserve(std::min(opt.chunk_size, max_cap));
+    while (true) {
+      if (scanned < end) {
+        const void* sep = std::memchr(buf.get() + scanned, opt.separator, end - scanned);
+        if (sep != nullptr) {
+          const std::size_t pos =
+              static_cast<std::size_t>(static_cast<const char*>(sep) - buf.get());
+          scanned = pos;
+          const std::size_t raw = pos - begin;
+          std::size_t len = raw;
+          if (opt.separator == '\n' && len > 0 && buf[pos - 1] == '\r') --len;
+          if (len > opt.max_line && opt.overlong == Overlong::kSplit) {
+            emit_window(line);
+            return true;
+          }
+          emit_record(line, raw, true);
+          return true;
+        }
+        scanned = end;
+      }
+      const std::size_t n = end - begin;
+      if (surely_overlong(n)) {
+        if (opt.overlong == Overlong::kSplit) {
+          emit_window(line);
+          return true;
+        }
+        return skip_overlong(line);
+      }
+      if (eof) {
+        if (failed || n == 0) return false;  // a window is only cut when more follows
+        if (n > opt.max_line && opt.overlong == Overlong::kSplit) {
+          emit_window(line);  // an unterminated record ending in '\r'
+          return true;
+        }
+        emit_record(line, n, false);
+        return true;
+      }
+      auto more = fill();
+      if (!more) return std::move(more).error();
+    }
+  }
+};
+
+LineReader::LineReader(int fd, LineReaderOptions options)
+    : impl_(std::make_unique<Impl>(fd, options)) {}
+
+LineReader::~LineReader() = default;
+
+Result<bool> LineReader::next(Line& line) {
+  return impl_->next(line);
+}
+
+std::uint64_t LineReader::bytes_read() const noexcept {
+  return impl_->bytes_read;
+}
+
+}  // namespace ioc::io

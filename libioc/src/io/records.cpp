@@ -1,0 +1,173 @@
+// The loop every tool runs: inputs -> records -> callback.
+#include "ioc/io/records.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ioc/io/file.hpp"
+#include "ioc/io/line_reader.hpp"
+
+namespace ioc::io {
+namespace {
+
+// Feeds the records of one input to the callback.
+class InputLoop {
+ public:
+  InputLoop(const InputOptions& options, Diagnostics& diag,
+            const std::function<bool(Record&)>& callback, std::string_view name)
+      : options_(options), diag_(diag), callback_(callback), name_(name) {
+    if (!options_.field.empty())
+      selector_.emplace(options_.field, options_.field_format, options_.max_line,
+                        options_.max_nesting);
+  }
+
+  // One record (a line, or the whole input); false when the callback stops the loop.
+  bool record(std::string_view text, std::uint64_t number, std::uint64_t offset) {
+    const Source source{name_, number, offset};
+    if (!selector_) {
+      diag_.count_read();
+      Record rec{source, text, nullptr};
+      return callback_(rec);
+    }
+    if (!selector_->pending()) record_start_ = source;  // a CSV record may span lines
+    auto status = selector_->parse(text);
+    if (!status) {
+      diag_.count_read();
+      diag_.record_error(record_start_, status.error().describe());
+      // A header without the column: nothing else in this input can be selected.
+      if (status.error().code == ErrorCode::kNotFound && !selector_->columns().empty())
+        done_ = true;
+      return true;
+    }
+    if (*status != FieldSelector::Status::kRecord) return true;
+    diag_.count_read();
+    Record rec{record_start_, selector_->value(), &selector_->record()};
+    return callback_(rec);
+  }
+
+  // A line that was too long to hand over.
+  void overlong(std::uint64_t number, std::uint64_t offset) {
+    diag_.count_read();
+    diag_.record_error(
+        Source{name_, number, offset},
+        "line longer than --max-line (" + format_size(options_.max_line) + "); skipped");
+    // A CSV record that spanned it cannot be completed correctly.
+    if (selector_ && selector_->pending()) (void)selector_->finish();
+  }
+
+  // End of input: a CSV record still open is an error.
+  void finish() {
+    if (!selector_) return;
+    auto end = selector_->finish();
+    if (!end) {
+      diag_.count_read();
+      diag_.record_error(record_start_, end.error().describe());
+    }
+  }
+
+  bool done() const noexcept { return done_; }
+
+ private:
+  const InputOptions& options_;
+  Diagnostics& diag_;
+  const std::function<bool(Record&)>& callback_;
+  std::string_view name_;
+  std::optional<FieldSelector> selector_;
+  Source record_start_;
+  bool done_ = false;
+};
+
+bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile& in,
+                InputLoop& loop) {
+  LineReaderOptions ro;
+  ro.separator = options.separator;
+  ro.max_line = options.max_line;
+  ro.overlong = Overlong::kSkip;
+  LineReader reader(in.fd(), ro);
+  Line line;
+  while (!loop.done()) {
+    auto more = reader.next(line);
+    if (!more) {
+      diag.io_error(in.name() + ": " + more.error().message);
+      break;
+    }
+    if (!*more) break;
+    if (line.overlong) {
+      loop.overlong(line.number, line.offset);
+      continue;
+    }
+    if (!loop.record(line.text, line.number, line.offset)) return false;
+  }
+  loop.finish();
+  return true;
+}
+
+bool read_whole(const InputOptions& options, Diagnostics& diag, const InputFile& in,
+                InputLoop& loop) {
+  auto all = read_all(in.fd(), options.max_line);
+  if (!all) {
+    if (all.error().code == ErrorCode::kLimitExceeded) {
+      diag.count_read();
+      diag.record_error(Source{in.name(), 0, 0},
+                        "input larger than --max-line (" + format_size(options.max_line) + ")");
+    } else {
+      diag.io_error(in.name() + ": " + all.error().message);
+    }
+    return true;
+  }
+  const std::string_view text = *all;
+  // JSON: the whole input is one document. CSV/TSV: a header and rows, line by line.
+  bool csv = false;
+  if (!options.field.empty()) {
+    if (options.field_format == RecordFormat::kCsv || options.field_format == RecordFormat::kTsv) {
+      csv = true;
+    } else if (options.field_format == RecordFormat::kAuto) {
+      std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+      while (i < text.size() &&
+             (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        ++i;
+      csv = i < text.size() && text[i] != '{';
+    }
+  }
+  if (!csv) return loop.record(text, 0, 0);
+  std::uint64_t number = 0;
+  std::size_t start = 0;
+  while (start < text.size() && !loop.done()) {
+    std::size_t end = text.find(options.separator, start);
+    const std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (options.separator == '\n' && next != end && !line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (!loop.record(line, ++number, start)) return false;
+    start = next;
+  }
+  loop.finish();
+  return true;
+}
+
+}  // namespace
+
+bool for_each_record(const InputOptions& options, Diagnostics& diag,
+                     const std::function<bool(Record&)>& callback) {
+  static const std::vector<std::string> kStdinOnly{"-"};
+  const std::vector<std::string>& paths = options.paths.empty() ? kStdinOnly : options.paths;
+  for (const std::string& path : paths) {
+    auto in = InputFile::open(path);
+    if (!in) {
+      diag.io_error(in.error().message);
+      continue;
+    }
+    InputLoop loop(options, diag, callback, in->name());
+    const bool go_on =
+        options.whole ? read_whole(options, diag, *in, loop) : read_lines(options, diag, *in, loop);
+    if (!go_on) return false;
+  }
+  return true;
+}
+
+}  // namespace ioc::io
