@@ -1,0 +1,46 @@
+# Bash completion for the ioc-toolkit tools: psdecode, iocgrep, certsum, cmdchain.
+# Options come from the tool's own --help, recipe names from --list-recipes and
+# operation names from --list-operations, so completion never drifts from the tools.
+
+_ioc_toolkit() {
+  local cur prev tool
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+  tool=${COMP_WORDS[0]}
+
+  case $prev in
+    -r|--recipe)
+      if [[ $tool == psdecode || $prev == --recipe ]]; then
+        local names
+        names=$("$tool" --list-recipes 2>/dev/null | cut -f1)
+        COMPREPLY=($(compgen -W "$names" -- "$cur") $(compgen -f -- "$cur"))
+        return
+      fi
+      ;;
+    --help-op)
+      COMPREPLY=($(compgen -W "$("$tool" --list-operations 2>/dev/null | awk '{print $1}')" -- "$cur"))
+      return
+      ;;
+    -f|--format)
+      COMPREPLY=($(compgen -W "text jsonl csv tsv" -- "$cur"))
+      return
+      ;;
+    --input-format)
+      COMPREPLY=($(compgen -W "auto jsonl csv tsv" -- "$cur"))
+      return
+      ;;
+    --field|--output-field|--max-line|--max-output|--max-inflate|--max-ratio|--max-depth)
+      return
+      ;;
+  esac
+
+  if [[ $cur == -* ]]; then
+    local opts
+    opts=$("$tool" --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    return
+  fi
+  COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+complete -o filenames -F _ioc_toolkit psdecode iocgrep certsum cmdchain
