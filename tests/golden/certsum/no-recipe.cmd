@@ -1,0 +1,1 @@
+certsum samples/zlib.b64

@@ -1,0 +1,1 @@
+iocgrep --recipe url-decode samples/proxy.log

@@ -1,0 +1,1 @@
+psdecode -r ps-enc-raw --stats -f jsonl samples/blobs-bad.txt

@@ -1,0 +1,1 @@
+printf "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=\n" | psdecode -r from_base64 -f jsonl

@@ -1,0 +1,1 @@
+psdecode --help-op "From Base64"

@@ -1,0 +1,1 @@
+psdecode --help

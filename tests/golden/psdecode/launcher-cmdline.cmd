@@ -1,0 +1,1 @@
+psdecode -r ps-enc-cmdline samples/empire-launcher.cmdline

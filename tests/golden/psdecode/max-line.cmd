@@ -1,0 +1,1 @@
+psdecode -r ps-enc-raw --max-line 20 samples/blobs.txt

@@ -1,0 +1,1 @@
+psdecode -r ps-enc-raw samples/no-such-file.txt samples/blobs.txt

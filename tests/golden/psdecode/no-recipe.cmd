@@ -1,0 +1,1 @@
+psdecode samples/blobs.txt

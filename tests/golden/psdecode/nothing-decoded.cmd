@@ -1,0 +1,1 @@
+psdecode -r "from_base64 strict=true" samples/proxy.log

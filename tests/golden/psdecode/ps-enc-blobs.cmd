@@ -1,0 +1,1 @@
+psdecode -r ps-enc samples/blobs.txt

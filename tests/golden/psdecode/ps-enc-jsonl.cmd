@@ -1,0 +1,1 @@
+psdecode -r ps-enc-raw -f jsonl samples/blobs.txt

@@ -1,0 +1,1 @@
+psdecode -r "from_base64 | inflate" samples/zlib.b64
