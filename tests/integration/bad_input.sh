@@ -80,5 +80,15 @@ hi"
 grep -q "ev.jsonl:3: .*CommandLine" "$tmp/err" && echo "ok   missing field named" ||
   { echo "FAIL missing field named"; cat "$tmp/err"; fails=$((fails + 1)); }
 
+# 7. The reader goes away (| head -1): the tool stops quietly with status 0.
+yes aGk= | head -n 200000 >"$tmp/many.txt"
+"$psdecode" -r from_base64 "$tmp/many.txt" 2>"$tmp/err" | head -n 1 >"$tmp/out"
+rc=${PIPESTATUS[0]}
+if [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [ "$(cat "$tmp/out")" = hi ]; then
+  echo "ok   closed pipe"
+else
+  echo "FAIL closed pipe: exit $rc, stderr: $(head -c 200 "$tmp/err")"; fails=$((fails + 1))
+fi
+
 echo "bad_input: $fails failure(s)"
 [ $fails = 0 ]

@@ -86,12 +86,20 @@ int print_operation_help(std::string_view tool, const std::string& name) {
   return 0;
 }
 
-void print_recipes() {
+void print_recipes(io::OutputFormat format) {
   io::Output out;
   for (const auto& r : recipe::list_recipes()) {
-    out.write(r.name);
-    out.put('\t');
-    out.write(r.summary);
+    if (format == io::OutputFormat::kJsonl) {
+      nlohmann::ordered_json j;
+      j["name"] = r.name;
+      j["summary"] = r.summary;
+      j["path"] = r.path.string();
+      out.write(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    } else {
+      out.write(r.name);
+      out.put('\t');
+      out.write(r.summary);
+    }
     out.end_record();
   }
 }
@@ -232,7 +240,7 @@ std::optional<int> CommandLine::finish_parse() {
   if (vm_.count("help-op"))
     return print_operation_help(info_.name, vm_["help-op"].as<std::string>());
   if (vm_.count("list-recipes")) {
-    print_recipes();
+    print_recipes(common_.format);
     return 0;
   }
   if (vm_.count("recipe")) common_.recipe = vm_["recipe"].as<std::string>();
@@ -316,6 +324,17 @@ int run_recipe_mode(const CommandLine& cmd) {
 int report_internal_error(std::string_view tool, const std::exception& e) {
   std::cerr << tool << ": internal error: " << e.what() << '\n';
   return 2;
+}
+
+int run_recipe_only_tool(const ToolInfo& info, int argc, char** argv, std::string_view pending) {
+  try {
+    CommandLine cmd(info);
+    if (auto code = cmd.parse(argc, argv)) return *code;
+    if (!cmd.common().recipe.empty()) return run_recipe_mode(cmd);
+    return cmd.usage_error(pending);
+  } catch (const std::exception& e) {
+    return report_internal_error(info.name, e);
+  }
 }
 
 }  // namespace ioc::tools

@@ -74,4 +74,8 @@ int run_recipe_mode(const CommandLine& cmd);
 /// main()'s last resort: turns an escaped exception into "tool: internal error" and 2.
 int report_internal_error(std::string_view tool, const std::exception& e);
 
+/// The whole main() of a tool whose own work is not built yet: shared options,
+/// the recipe runner with --recipe, else `pending` as a usage error (exit 2).
+int run_recipe_only_tool(const ToolInfo& info, int argc, char** argv, std::string_view pending);
+
 }  // namespace ioc::tools

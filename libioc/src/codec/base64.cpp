@@ -85,6 +85,18 @@ Result<std::string> decode_base64(std::string_view text, const Base64DecodeOptio
   bool after_pad = false;  // a '=' just ended a group: more '=' are padding
   std::size_t skipped = 0;
 
+  // Writes the 1 or 2 whole bytes of a final group of 2 or 3 characters;
+  // false when that would pass the output cap.
+  auto flush_partial = [&] {
+    const std::size_t k = static_cast<std::size_t>(n) - 1;
+    if (cap - n_out < k) return false;
+    acc <<= 6 * (4 - n);
+    w[n_out] = static_cast<unsigned char>(acc >> 16);
+    if (k == 2) w[n_out + 1] = static_cast<unsigned char>(acc >> 8);
+    n_out += k;
+    return true;
+  };
+
   std::size_t i = 0;
   while (i < size) {
     if (n == 0) {
@@ -122,12 +134,7 @@ Result<std::string> decode_base64(std::string_view text, const Base64DecodeOptio
       // skipped in both modes
     } else if (v == kPad) {
       if (n >= 2) {
-        const std::size_t k = static_cast<std::size_t>(n) - 1;
-        if (cap - n_out < k) return limit_error();
-        acc <<= 6 * (4 - n);
-        w[n_out] = static_cast<unsigned char>(acc >> 16);
-        if (k == 2) w[n_out + 1] = static_cast<unsigned char>(acc >> 8);
-        n_out += k;
+        if (!flush_partial()) return limit_error();
         after_pad = true;
       } else if (options.strict && (n == 1 || !after_pad)) {
         return make_error(ErrorCode::kInvalidInput,
@@ -150,14 +157,7 @@ Result<std::string> decode_base64(std::string_view text, const Base64DecodeOptio
     return make_error(ErrorCode::kTruncated,
                       "base64 input ends with a single character of a group (no whole byte)",
                       group_start);
-  if (n >= 2) {
-    const std::size_t k = static_cast<std::size_t>(n) - 1;
-    if (cap - n_out < k) return limit_error();
-    acc <<= 6 * (4 - n);
-    w[n_out] = static_cast<unsigned char>(acc >> 16);
-    if (k == 2) w[n_out + 1] = static_cast<unsigned char>(acc >> 8);
-    n_out += k;
-  }
+  if (n >= 2 && !flush_partial()) return limit_error();
   if (options.skipped) *options.skipped = skipped;
   out.resize(n_out);
   return out;

@@ -93,33 +93,19 @@ json cc_key_json(const Args& args) {
   return json{{"option", option}, {"string", args.text(0)}};
 }
 
-// CyberChef delimiter names ("Space", "Comma", ...) -> the characters.
+// CyberChef's delimiter names and the characters they stand for.
+constexpr std::pair<std::string_view, std::string_view> kCyberChefDelimiters[] = {
+    {"Space", " "},      {"Comma", ","},   {"Semi-colon", ";"}, {"Colon", ":"},
+    {"Line feed", "\n"}, {"CRLF", "\r\n"}, {"None", ""},        {"Tab", "\t"}};
+
 Result<std::string> cc_delimiter(std::string_view name, std::string_view op) {
-  static const std::array<std::pair<std::string_view, std::string_view>, 8> names = {
-      {{"Space", " "},
-       {"Comma", ","},
-       {"Semi-colon", ";"},
-       {"Colon", ":"},
-       {"Line feed", "\n"},
-       {"CRLF", "\r\n"},
-       {"None", ""},
-       {"Tab", "\t"}}};
-  for (const auto& [n, d] : names)
+  for (const auto& [n, d] : kCyberChefDelimiters)
     if (n == name) return std::string(d);
   return cc_unsupported(op, "delimiter '" + std::string(name) + "'");
 }
 
 std::string cc_delimiter_name(std::string_view chars) {
-  static const std::array<std::pair<std::string_view, std::string_view>, 8> names = {
-      {{"Space", " "},
-       {"Comma", ","},
-       {"Semi-colon", ";"},
-       {"Colon", ":"},
-       {"Line feed", "\n"},
-       {"CRLF", "\r\n"},
-       {"None", ""},
-       {"Tab", "\t"}}};
-  for (const auto& [n, d] : names)
+  for (const auto& [n, d] : kCyberChefDelimiters)
     if (d == chars) return std::string(n);
   return "";
 }

@@ -2,19 +2,10 @@
 
 #include "ioc/recipe/parse.hpp"
 #include "ioc/recipe/run.hpp"
+#include "test_util.hpp"
 
 using namespace ioc::recipe;
-
-namespace {
-
-std::string run(const Recipe& r, std::string_view in) {
-  OpContext ctx;
-  auto out = run_recipe(r, in, ctx);
-  REQUIRE(out);
-  return *out;
-}
-
-}  // namespace
+using ioc::recipe::test::run_ok;
 
 TEST_CASE("parse_recipe: CyberChef JSON", "[recipe][cyberchef]") {
   auto r = parse_recipe(
@@ -24,7 +15,7 @@ TEST_CASE("parse_recipe: CyberChef JSON", "[recipe][cyberchef]") {
   CHECK(r->steps[0].op->name == "from_base64");
   CHECK(r->steps[0].args.text(0) == "standard");
   CHECK(r->steps[1].args.text(0) == "utf-16le");
-  CHECK(run(*r, "dwBoAG8AYQBtAGkA") == "whoami");
+  CHECK(run_ok(*r, "dwBoAG8AYQBtAGkA") == "whoami");
 }
 
 TEST_CASE("parse_recipe: CyberChef JSON details", "[recipe][cyberchef]") {
@@ -33,10 +24,10 @@ TEST_CASE("parse_recipe: CyberChef JSON details", "[recipe][cyberchef]") {
       R"([{"op":"To Upper case","args":["All"],"disabled":true},{"op":"Reverse","args":["Character"],"breakpoint":true}])");
   REQUIRE(r);
   REQUIRE(r->steps.size() == 1);
-  CHECK(run(*r, "abc") == "cba");
+  CHECK(run_ok(*r, "abc") == "cba");
   auto one = parse_recipe(R"({"op":"To Hex","args":["Colon",0]})");
   REQUIRE(one);
-  CHECK(run(*one, "AB") == "41:42");
+  CHECK(run_ok(*one, "AB") == "41:42");
 
   auto unsupported = parse_recipe(R"([{"op":"From Base64","args":["A-Za-z0-9+\\-=",true]}])");
   REQUIRE_FALSE(unsupported);
@@ -60,14 +51,14 @@ TEST_CASE("parse_recipe: CyberChef compact form", "[recipe][cyberchef]") {
   auto r = parse_recipe("From_Base64('A-Za-z0-9+/=',true,false)Decode_text('UTF-16LE (1200)')");
   REQUIRE(r);
   REQUIRE(r->steps.size() == 2);
-  CHECK(run(*r, "dwBoAG8AYQBtAGkA") == "whoami");
+  CHECK(run_ok(*r, "dwBoAG8AYQBtAGkA") == "whoami");
 
   auto x = parse_recipe(
       "From_Hex('Auto')\nXOR({'option':'Hex','string':'41'},'Standard',false)To_Upper_case('All')/"
       "disabled");
   REQUIRE(x);
   REQUIRE(x->steps.size() == 2);
-  CHECK(run(*x, "29 24 2d 2d 2e") == "hello");
+  CHECK(run_ok(*x, "29 24 2d 2d 2e") == "hello");
 
   auto esc = parse_recipe(R"(XOR({option:'UTF8',string:'it\'s \u00e9\x41'},'Standard',false))");
   REQUIRE(esc);
@@ -77,7 +68,7 @@ TEST_CASE("parse_recipe: CyberChef compact form", "[recipe][cyberchef]") {
 
   auto no_args = parse_recipe("To_Lower_case()Reverse('Byte')/breakpoint");
   REQUIRE(no_args);
-  CHECK(run(*no_args, "AB") == "ba");
+  CHECK(run_ok(*no_args, "AB") == "ba");
 
   CHECK_FALSE(parse_recipe("From_Base64('abc"));
   CHECK_FALSE(parse_recipe("From_Base64('A-Za-z0-9+/=',true"));

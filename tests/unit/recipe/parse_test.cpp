@@ -2,8 +2,10 @@
 
 #include "ioc/recipe/parse.hpp"
 #include "ioc/recipe/run.hpp"
+#include "test_util.hpp"
 
 using namespace ioc::recipe;
+using ioc::recipe::test::run_ok;
 
 namespace {
 
@@ -11,13 +13,6 @@ std::vector<std::string> names(const Recipe& r) {
   std::vector<std::string> v;
   for (const Step& s : r.steps) v.emplace_back(s.op->name);
   return v;
-}
-
-std::string run(const Recipe& r, std::string_view in) {
-  OpContext ctx;
-  auto out = run_recipe(r, in, ctx);
-  REQUIRE(out);
-  return *out;
 }
 
 }  // namespace
@@ -28,7 +23,7 @@ TEST_CASE("parse_recipe: text, one operation per line with comments", "[recipe][
   REQUIRE(r);
   CHECK(names(*r) == std::vector<std::string>{"from_base64", "decode_text", "to_lower_case"});
   CHECK(r->steps[1].args.text(0) == "utf-16le");
-  CHECK(run(*r, "VwBIAE8AQQBNAEkA") == "whoami");  // "WHOAMI" in UTF-16LE
+  CHECK(run_ok(*r, "VwBIAE8AQQBNAEkA") == "whoami");  // "WHOAMI" in UTF-16LE
 }
 
 TEST_CASE("parse_recipe: text, inline with | and named arguments", "[recipe][parse]") {
@@ -37,7 +32,7 @@ TEST_CASE("parse_recipe: text, inline with | and named arguments", "[recipe][par
   CHECK(names(*r) == std::vector<std::string>{"from_hex", "xor", "to_upper_case"});
   CHECK(r->steps[1].args.text(0) == "41");
   CHECK(r->steps[1].args.text(1) == "hex");
-  CHECK(run(*r, "29242d2d2e") == "HELLO");
+  CHECK(run_ok(*r, "29242d2d2e") == "HELLO");
 }
 
 TEST_CASE("parse_recipe: quoting", "[recipe][parse]") {

@@ -1,0 +1,1 @@
+psdecode -r ps-enc -f jsonl samples/blobs.txt | jq -r ".source + \" \" + .output"
