@@ -13,7 +13,9 @@
 //   'xAx'.Replace('A','b') / 'xAx' -replace 'A','b' (literal patterns only) -> 'xbx'
 //   -join ('cba'[-1..-3])  /  ('cba'[2..0] -join '')  -> 'abc' (string reversal)
 //   "GEtFie`LD" / Get`-Ch`ildItem      -> backticks that escape ordinary characters removed
-//   "a`tb" (double-quoted escapes `t `n `r `0 `a `b `f `v `e `u{...}) -> the characters
+//   "a`tb" (double-quoted escapes `t `n `r `0 `a `b `f `v) -> the characters; `e and
+//   `u{...} are read as Windows PowerShell 5.1 does (plain e and u), since that is
+//   what obfuscated scripts target
 // Double-quoted strings with $variables or $(subexpressions) are not constant and
 // are left alone. Quotes inside folded literals are written as '' (PowerShell's
 // escape). Comments (# ... and <# ... #>) and here-strings (@'...'@, @"..."@) are
@@ -37,12 +39,12 @@ struct FoldOptions {
 };
 
 struct FoldResult {
-  std::string script;               ///< the folded script
-  std::size_t folds = 0;            ///< how many expressions were replaced
-  std::vector<std::string> kinds;   ///< techniques seen, each once, in first-seen order:
-                                    ///< "backtick", "concat", "format", "char", "join",
-                                    ///< "replace", "reverse", "escape"
-  bool truncated = false;           ///< max_output stopped folding
+  std::string script;              ///< the folded script
+  std::size_t folds = 0;           ///< how many expressions were replaced
+  std::vector<std::string> kinds;  ///< techniques seen, each once, in first-seen order:
+                                   ///< "backtick", "concat", "format", "char", "join",
+                                   ///< "replace", "reverse", "escape"
+  bool truncated = false;          ///< max_output stopped folding
 };
 
 FoldResult fold_powershell(std::string_view script, const FoldOptions& options = {});
@@ -52,8 +54,8 @@ struct PsString {
   std::string value;      ///< the string's value (escapes resolved)
   std::size_t begin = 0;  ///< the literal's raw text, quotes included: [begin, end)
   std::size_t end = 0;
-  char quote = '\'';      ///< '\'' or '"' (here-strings too)
-  bool constant = true;   ///< false for double-quoted strings with $ expansions
+  char quote = '\'';     ///< '\'' or '"' (here-strings too)
+  bool constant = true;  ///< false for double-quoted strings with $ expansions
 };
 
 /// Every string literal of the script, in order (comments skipped).
