@@ -40,33 +40,33 @@ namespace ioc::stager {
 
 /// An Empire routing-packet header, decrypted from a launcher's cookie.
 struct EmpireCookie {
-  std::string session_id;        ///< 8 characters; "00000000" for a launcher
-  int language = 0;              ///< 1 = PowerShell, 2 = Python, 3 = C#
-  int meta = 0;                  ///< 1 = STAGE0
+  std::string session_id;  ///< 8 characters; "00000000" for a launcher
+  int language = 0;        ///< 1 = PowerShell, 2 = Python, 3 = C#
+  int meta = 0;            ///< 1 = STAGE0
   int additional = 0;
   std::uint32_t length = 0;
-  bool verified = false;         ///< all of the above are a launcher's values
+  bool verified = false;  ///< all of the above are a launcher's values
 };
 
 struct EmpireProxy {
-  std::string mode = "default";  ///< "default" (system proxy), "none" or "explicit"
-  std::string url;               ///< explicit proxy URL
-  std::string creds = "default"; ///< "default", "explicit" or "none"
+  std::string mode = "default";   ///< "default" (system proxy), "none" or "explicit"
+  std::string url;                ///< explicit proxy URL
+  std::string creds = "default";  ///< "default", "explicit" or "none" (no Credentials set)
 };
 
 struct EmpireConfig {
-  std::string variant;           ///< see above
-  double confidence = 0;         ///< 0..1: how many Empire markers were found
-  std::string ua;                ///< User-Agent header value
-  std::string server;            ///< "https://45.77.65.211:443"
-  std::string server_encoding;   ///< "plain" or "base64_utf16le"
-  std::vector<std::string> uris; ///< "/admin/get.php" (every URI the launcher may use)
-  std::string staging_key;       ///< the 32-character RC4 staging key
-  std::string cookie_name;       ///< "session" or the random name
-  std::string session_cookie;    ///< the cookie value (base64)
+  std::string variant;            ///< see above
+  double confidence = 0;          ///< 0..1: how many Empire markers were found
+  std::string ua;                 ///< User-Agent header value
+  std::string server;             ///< "https://45.77.65.211:443"
+  std::string server_encoding;    ///< "plain" or "base64_utf16le"
+  std::vector<std::string> uris;  ///< "/admin/get.php" (every URI the launcher may use)
+  std::string staging_key;        ///< the 32-character RC4 staging key
+  std::string cookie_name;        ///< "session" or the random name
+  std::string session_cookie;     ///< the cookie value (base64)
   std::optional<EmpireCookie> cookie_decoded;
   EmpireProxy proxy;
-  std::vector<std::string> bypasses;  ///< "amsi", "scriptblock_logging", "etw" (in that order)
+  std::vector<std::string> bypasses;     ///< "amsi", "scriptblock_logging", "etw" (in that order)
   bool tls_validation_disabled = false;  ///< ServerCertificateValidationCallback = {$true}
   std::vector<std::string> custom_headers;  ///< other Headers.Add calls, as "Name: value"
 };

