@@ -200,4 +200,11 @@ bool is_base64_char(char c) noexcept {
   return v < 64 || v == kPad;
 }
 
+std::size_t base64_run_length(std::string_view text) noexcept {
+  std::size_t i = 0;
+  while (i < text.size() && kAutoTable[static_cast<unsigned char>(text[i])] < 64) ++i;
+  for (int pad = 0; pad < 2 && i < text.size() && text[i] == '='; ++pad) ++i;
+  return i;
+}
+
 }  // namespace ioc::codec

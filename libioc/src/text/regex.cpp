@@ -38,23 +38,44 @@ int Regex::groups() const noexcept {
   return impl_->re.NumberOfCapturingGroups();
 }
 
-std::vector<std::string_view> Regex::find_all(std::string_view text, int group,
-                                              std::size_t max) const {
-  std::vector<std::string_view> out;
+std::vector<Regex::Match> Regex::match_all(std::string_view text, std::size_t max) const {
+  std::vector<Match> out;
   const RE2& re = impl_->re;
-  if (group < 0 || group > re.NumberOfCapturingGroups()) return out;
-  std::vector<re2::StringPiece> sub(static_cast<std::size_t>(group) + 1);
+  std::vector<re2::StringPiece> sub(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
   const re2::StringPiece whole(text.data(), text.size());
   std::size_t pos = 0;
   while (pos <= text.size() && out.size() < max) {
     if (!re.Match(whole, pos, text.size(), RE2::UNANCHORED, sub.data(),
                   static_cast<int>(sub.size())))
       break;
-    const re2::StringPiece& m = sub[0];
-    const re2::StringPiece& g = sub[static_cast<std::size_t>(group)];
-    if (g.data() != nullptr) out.emplace_back(g.data(), g.size());
-    const std::size_t end = static_cast<std::size_t>(m.data() - text.data()) + m.size();
-    pos = m.empty() ? end + 1 : end;  // step over empty matches
+    Match m;
+    m.groups.reserve(sub.size());
+    for (const re2::StringPiece& g : sub) m.groups.emplace_back(g.data(), g.size());
+    const std::size_t end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
+    pos = sub[0].empty() ? end + 1 : end;  // step over empty matches
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::optional<Regex::Match> Regex::match_prefix(std::string_view text) const {
+  const RE2& re = impl_->re;
+  std::vector<re2::StringPiece> sub(static_cast<std::size_t>(re.NumberOfCapturingGroups()) + 1);
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::ANCHOR_START,
+                sub.data(), static_cast<int>(sub.size())))
+    return std::nullopt;
+  Match m;
+  for (const re2::StringPiece& g : sub) m.groups.emplace_back(g.data(), g.size());
+  return m;
+}
+
+std::vector<std::string_view> Regex::find_all(std::string_view text, int group,
+                                              std::size_t max) const {
+  std::vector<std::string_view> out;
+  if (group < 0 || group > groups()) return out;
+  for (Match& m : match_all(text, max)) {
+    const std::string_view g = m.groups[static_cast<std::size_t>(group)];
+    if (g.data() != nullptr) out.push_back(g);
   }
   return out;
 }

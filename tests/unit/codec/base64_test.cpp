@@ -283,3 +283,12 @@ TEST_CASE("is_base64_char", "[codec][base64]") {
   for (char c : std::string("AZaz09+/-_=")) CHECK(ioc::codec::is_base64_char(c));
   for (char c : std::string(" \n!.*~%\0\x80"s)) CHECK_FALSE(ioc::codec::is_base64_char(c));
 }
+
+TEST_CASE("base64_run_length: the leading base64 run", "[codec][base64]") {
+  using ioc::codec::base64_run_length;
+  CHECK(base64_run_length("aGk=\",0:close") == 4);
+  CHECK(base64_run_length("aA-_bB==x") == 8);
+  CHECK(base64_run_length("aaa===") == 5);  // at most two '='
+  CHECK(base64_run_length("!abc") == 0);
+  CHECK(base64_run_length("") == 0);
+}

@@ -61,4 +61,8 @@ std::string encode_base64(std::string_view bytes,
 /// True for a character of either base64 alphabet or '='.
 bool is_base64_char(char c) noexcept;
 
+/// Length of the leading run of `text` that is base64: alphabet characters of
+/// either alphabet, then at most two '='.
+std::size_t base64_run_length(std::string_view text) noexcept;
+
 }  // namespace ioc::codec

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +41,18 @@ class Regex {
   /// whole match); a group that did not take part is skipped. At most `max` results.
   std::vector<std::string_view> find_all(std::string_view text, int group = 0,
                                          std::size_t max = static_cast<std::size_t>(-1)) const;
+
+  /// Every non-overlapping match with all its groups: groups[0] is the whole
+  /// match, groups[i] group i (a view with data() == nullptr when the group did
+  /// not take part). Views point into `text`.
+  struct Match {
+    std::vector<std::string_view> groups;
+  };
+  std::vector<Match> match_all(std::string_view text,
+                               std::size_t max = static_cast<std::size_t>(-1)) const;
+
+  /// A match that starts at the first character of `text` (anchored), if any.
+  std::optional<Match> match_prefix(std::string_view text) const;
 
  private:
   struct Impl;

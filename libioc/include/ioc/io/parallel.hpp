@@ -1,0 +1,183 @@
+// ioc/io/parallel.hpp — records processed by worker threads, results in input order.
+//
+//   io::parallel_records<Report>(input, diag, {.jobs = 4},
+//       [&](io::OwnedRecord& r) { return analyse(r.text); },        // on a worker thread
+//       [&](io::OwnedRecord& r, Report& rep) { write(rep); return true; });  // in order
+//
+// The calling thread reads the inputs (io::for_each_record: same sources,
+// counts and messages) and copies each record into a batch; `jobs` worker
+// threads run `work` on whole batches; the calling thread hands every result to
+// `emit` in exactly the input order, so output and per-record messages read as
+// with one thread. `emit` returning false (a closed pipe) stops reading.
+// Memory is bounded: at most 2 × jobs batches are in flight, each of at most
+// batch_records records or batch_bytes bytes of text.
+// With jobs <= 1 everything runs on the calling thread, with no copies kept
+// beyond the current record.
+//
+// `work` must only touch its record and thread-safe state; `emit` runs on the
+// calling thread and may use Diagnostics, Output and writers freely.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ioc/io/records.hpp"
+
+namespace ioc::io {
+
+/// A record that outlives the reader's buffer.
+struct OwnedRecord {
+  std::string source_name;
+  std::uint64_t line = 0;
+  std::uint64_t offset = 0;
+  std::string text;
+  std::optional<nlohmann::ordered_json> fields;  ///< with --field
+
+  Source source() const { return Source{source_name, line, offset}; }
+};
+
+struct ParallelOptions {
+  unsigned jobs = 1;
+  std::size_t batch_records = 64;
+  std::size_t batch_bytes = 1 << 20;
+};
+
+/// The number of worker threads to use when the user did not say: the
+/// machine's hardware threads, at most 8.
+unsigned default_jobs() noexcept;
+
+template <typename Result>
+bool parallel_records(const InputOptions& input, Diagnostics& diag, const ParallelOptions& opt,
+                      const std::function<Result(OwnedRecord&)>& work,
+                      const std::function<bool(OwnedRecord&, Result&)>& emit) {
+  auto own = [](Record& r) {
+    OwnedRecord o;
+    o.source_name = std::string(r.source.name);
+    o.line = r.source.line;
+    o.offset = r.source.offset;
+    o.text = std::string(r.text);
+    if (r.fields != nullptr) o.fields = std::move(*r.fields);
+    return o;
+  };
+  if (opt.jobs <= 1) {
+    return for_each_record(input, diag, [&](Record& r) {
+      OwnedRecord o = own(r);
+      Result res = work(o);
+      return emit(o, res);
+    });
+  }
+
+  struct Batch {
+    std::vector<OwnedRecord> records;
+    std::vector<std::optional<Result>> results;
+    std::size_t bytes = 0;
+    bool done = false;
+  };
+  std::mutex mu;
+  std::condition_variable to_workers, to_main;
+  std::deque<std::shared_ptr<Batch>> pending;   // waiting for a worker
+  std::deque<std::shared_ptr<Batch>> in_order;  // every batch not yet emitted, input order
+  bool closing = false;
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < opt.jobs; ++i) {
+    workers.emplace_back([&] {
+      for (;;) {
+        std::shared_ptr<Batch> b;
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          to_workers.wait(lock, [&] { return closing || !pending.empty(); });
+          if (pending.empty()) return;
+          b = std::move(pending.front());
+          pending.pop_front();
+        }
+        b->results.resize(b->records.size());
+        for (std::size_t k = 0; k < b->records.size(); ++k)
+          b->results[k].emplace(work(b->records[k]));
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          b->done = true;
+        }
+        to_main.notify_one();
+      }
+    });
+  }
+
+  bool keep_going = true;
+  // Emits finished batches at the front; with `wait`, blocks until the front one is.
+  auto drain = [&](bool wait) {
+    for (;;) {
+      std::shared_ptr<Batch> b;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        if (in_order.empty()) return;
+        if (wait) to_main.wait(lock, [&] { return in_order.front()->done; });
+        if (!in_order.front()->done) return;
+        b = std::move(in_order.front());
+        in_order.pop_front();
+      }
+      for (std::size_t k = 0; k < b->records.size() && keep_going; ++k)
+        keep_going = emit(b->records[k], *b->results[k]);
+      if (!keep_going) return;
+      wait = false;
+    }
+  };
+
+  auto current = std::make_shared<Batch>();
+  auto submit = [&] {
+    if (current->records.empty()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      pending.push_back(current);
+      in_order.push_back(current);
+    }
+    to_workers.notify_one();
+    current = std::make_shared<Batch>();
+    drain(false);
+    // Bound the batches in flight: wait for the oldest before reading more.
+    while (keep_going) {
+      std::size_t n;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        n = in_order.size();
+      }
+      if (n < 2 * opt.jobs) break;
+      drain(true);
+    }
+  };
+
+  for_each_record(input, diag, [&](Record& r) {
+    current->bytes += r.text.size();
+    current->records.push_back(own(r));
+    if (current->records.size() >= opt.batch_records || current->bytes >= opt.batch_bytes) submit();
+    return keep_going;
+  });
+  if (keep_going) submit();
+  while (keep_going) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (in_order.empty()) break;
+    }
+    drain(true);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    closing = true;
+    pending.clear();
+  }
+  to_workers.notify_all();
+  for (auto& t : workers) t.join();
+  return keep_going;
+}
+
+}  // namespace ioc::io

@@ -1,0 +1,74 @@
+// ioc/text/ascii.hpp — ASCII-only case helpers for matching code and keywords.
+//
+// PowerShell keywords, cmdlets and .NET names are ASCII; matching them
+// case-insensitively needs no Unicode case mapping (that is text/case.hpp, for
+// human text). These never allocate except to_lower_ascii.
+//
+//   ifind("IEX ([Text.Encoding]::UNICODE", "unicode") == 22
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace ioc::text {
+
+constexpr char lower_ascii(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline std::string to_lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower_ascii(c);
+  return out;
+}
+
+/// Case-insensitive (ASCII) equality.
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
+  return true;
+}
+
+/// Position of `needle` in `hay` at or after `pos`, ignoring ASCII case; npos if
+/// absent. Candidates are found with memchr for both cases of the first character.
+inline std::size_t ifind(std::string_view hay, std::string_view needle,
+                         std::size_t pos = 0) noexcept {
+  if (needle.empty()) return pos <= hay.size() ? pos : std::string_view::npos;
+  if (hay.size() < needle.size() || pos > hay.size() - needle.size()) return std::string_view::npos;
+  const char lo = lower_ascii(needle[0]);
+  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 'a' + 'A') : lo;
+  const std::size_t last = hay.size() - needle.size();  // last possible start
+  auto next = [&](char c, std::size_t from) -> std::size_t {
+    if (from > last) return std::string_view::npos;
+    const void* p = std::memchr(hay.data() + from, c, last - from + 1);
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - hay.data())
+             : std::string_view::npos;
+  };
+  std::size_t a = next(lo, pos);
+  std::size_t b = up != lo ? next(up, pos) : std::string_view::npos;
+  while (a != std::string_view::npos || b != std::string_view::npos) {
+    const std::size_t i = std::min(a, b);
+    if (iequals(hay.substr(i + 1, needle.size() - 1), needle.substr(1))) return i;
+    if (i == a)
+      a = next(lo, i + 1);
+    else
+      b = next(up, i + 1);
+  }
+  return std::string_view::npos;
+}
+
+/// Position of the last `needle` in `hay` ending at or before `end`, ignoring case.
+constexpr std::size_t irfind(std::string_view hay, std::string_view needle,
+                             std::size_t end = std::string_view::npos) noexcept {
+  if (end > hay.size()) end = hay.size();
+  if (needle.size() > end) return std::string_view::npos;
+  for (std::size_t i = end - needle.size() + 1; i-- > 0;)
+    if (iequals(hay.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace ioc::text
