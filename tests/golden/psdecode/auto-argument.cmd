@@ -1,0 +1,1 @@
+psdecode --color never 'powershell -noP -sta -w 1 -enc dwBoAG8AYQBtAGkAIAAvAHUAcwBlAHIA'

@@ -1,0 +1,1 @@
+d=$(mktemp -d) && psdecode --artifacts-dir "$d" samples/stagers.txt > /dev/null; ls "$d"; rm -r "$d"

@@ -1,0 +1,1 @@
+psdecode -f csv samples/blobs.txt

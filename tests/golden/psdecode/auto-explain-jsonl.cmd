@@ -1,0 +1,1 @@
+psdecode --explain -f jsonl samples/stagers.txt | jq -c '[.layers[] | {op, recipe, cyberchef}]'

@@ -1,0 +1,1 @@
+psdecode --color never --explain samples/stagers.txt | grep -A3 "explain"

@@ -1,0 +1,1 @@
+psdecode --stats 'powershell -enc !!!!' 'not encoded at all'

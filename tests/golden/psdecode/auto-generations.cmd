@@ -1,0 +1,1 @@
+psdecode -f jsonl samples/empire-launchers.txt | jq -c '[.wrappers, .framework.variant, .empire.server, .empire.server_encoding, .empire.uris, .empire.cookie_name, .empire.cookie_decoded.verified, .empire.bypasses, .persistence.task_name, .registry_payload.value]'

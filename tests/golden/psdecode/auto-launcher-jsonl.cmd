@@ -1,0 +1,1 @@
+psdecode -f jsonl samples/empire-launcher.cmdline | jq -c '{input_kind, wrappers, powershell_args, layers: [.layers[] | {op, encoding, span, ok}], framework, empire: (.empire | del(.variant, .confidence)), iocs}'

@@ -1,0 +1,1 @@
+psdecode --color never samples/empire-launcher.cmdline | cut -c1-200

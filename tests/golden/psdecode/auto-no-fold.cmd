@@ -1,0 +1,1 @@
+psdecode --no-fold -f jsonl samples/stagers.txt | jq -c '[.layers[].op]'

@@ -1,0 +1,1 @@
+psdecode --color never --pretty samples/empire-launcher.cmdline | sed -n "/decoded/,\$p" | head -n 20

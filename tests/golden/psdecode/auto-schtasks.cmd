@@ -1,0 +1,1 @@
+psdecode --color never --explain samples/schtasks.cmdline

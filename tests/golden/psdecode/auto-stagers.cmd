@@ -1,0 +1,1 @@
+psdecode --color never samples/stagers.txt | cut -c1-200

@@ -1,1 +1,0 @@
-psdecode samples/blobs.txt
