@@ -3,7 +3,7 @@
 // Each round has three stages:
 //  1. a one-pass lexer: string literals (with their values), here-strings,
 //     comments, numbers, type literals such as [char], operators and
-//     brackets (matched in a second, linear pass);
+//     brackets (matched as they come);
 //  2. an error-tolerant recursive-descent parser that follows PowerShell's
 //     operator precedence, evaluates constant sub-expressions bottom-up and
 //     records the outermost constant string expressions (a node that is not
@@ -24,9 +24,9 @@
 //    of a string expression. char + char and char + string concatenate.
 //  - Numbers are folded only inside string expressions ('a'+1, [char](80+3));
 //    arithmetic on its own and 'a' * 3 stay as they are.
-//  - `e and `u{...} are read as PowerShell 7 reads them (ESC, the code point),
-//    as the header documents; Windows PowerShell 5.1 reads `e as e. An
-//    invalid `u{...} makes the literal non-constant.
+//  - `e and `u{...} are read as Windows PowerShell 5.1 reads them (plain e and
+//    u), as the header documents: obfuscated scripts target 5.1; only
+//    PowerShell 7 made them ESC and a code point.
 //  - FoldResult::folds counts every replacement: folded expressions and
 //    rewritten literals, words and line continuations, over all rounds.
 //  - An input longer than max_output comes back cut to max_output (at a UTF-8
@@ -37,13 +37,26 @@
 //    as they are. Work is bounded by a budget proportional to the input, so a
 //    long chain of .Replace() calls on a large string cannot go quadratic.
 //    Arrays hold at most kMaxItems elements.
+//
+// Speed (psdecode folds every decoded launcher): the buffers of a round are
+// reused by the next; literal values are kept in one pool and referenced,
+// not copied, until an operator folds them; parse nodes are built in place
+// (the parse functions fill a node given by the caller) and carry nothing on
+// the heap unless they are constant; one-token operands without postfixes
+// skip the descent through the precedence levels; the output pass jumps from
+// one replacement or rewritten token to the next; a round with neither ends
+// the folding without writing the output.
 #include "ioc/text/ps_fold.hpp"
 
 #include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
+#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -91,14 +104,41 @@ struct KindList {
 // ---------------------------------------------------------------------------
 // Characters.
 
+// Character classes, one table lookup each.
+constexpr std::uint8_t kCAlpha = 1;
+constexpr std::uint8_t kCDigit = 2;
+constexpr std::uint8_t kCHex = 4;
+constexpr std::uint8_t kCIdent = 8;
+constexpr std::uint8_t kCBlank = 16;
+constexpr std::uint8_t kCNewline = 32;
+constexpr std::uint8_t kCTypeName = 64;  // letters, digits, _ and .
+constexpr std::array<std::uint8_t, 256> kClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kCAlpha | kCIdent;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kCAlpha | kCIdent;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kCDigit | kCHex | kCIdent;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] |= kCHex;
+  for (int c = 'A'; c <= 'F'; ++c) t[c] |= kCHex;
+  t['_'] = kCIdent;
+  for (int c = 0; c < 256; ++c)
+    if (t[c] & kCIdent) t[c] |= kCTypeName;
+  t['.'] = kCTypeName;
+  t[' '] = t['\t'] = t['\f'] = t['\v'] = kCBlank;
+  t['\r'] = t['\n'] = kCNewline;
+  return t;
+}();
+bool char_is(char c, std::uint8_t cls) {
+  return (kClass[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
 bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return char_is(c, kCAlpha);
 }
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return char_is(c, kCHex);
 }
 int hex_value(char c) {
   if (is_digit(c)) return c - '0';
@@ -106,13 +146,16 @@ int hex_value(char c) {
   return c - 'A' + 10;
 }
 bool is_ident(char c) {
-  return is_alpha(c) || is_digit(c) || c == '_';
+  return char_is(c, kCIdent);
 }
 bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+  return char_is(c, kCBlank);
 }
 bool is_newline(char c) {
-  return c == '\r' || c == '\n';
+  return char_is(c, kCNewline);
+}
+bool is_space(char c) {  // blank or line break
+  return char_is(c, kCBlank | kCNewline);
 }
 bool is_high(char c) {
   return static_cast<unsigned char>(c) >= 0x80;
@@ -121,10 +164,12 @@ char to_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
+// Whether s, lowered (ASCII), equals the lower-case word w.
+bool lower_equals(std::string_view s, std::string_view w) {
+  if (s.size() != w.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (to_lower(s[i]) != w[i]) return false;
+  return true;
 }
 
 // The code point at s[i] and its length; a negative value for an ill-formed
@@ -137,14 +182,6 @@ UChar32 code_point_at(std::string_view s, std::size_t i, std::size_t* len) {
   U8_NEXT(p, k, length, c);
   *len = k > 0 ? static_cast<std::size_t>(k) : 1;
   return c;
-}
-
-void append_code_point(std::string* out, UChar32 c) {
-  std::uint8_t buf[4];
-  std::int32_t k = 0;
-  UBool error = false;
-  U8_APPEND(buf, k, 4, c, error);
-  if (!error) out->append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(k));
 }
 
 // E2 80 xx with lo <= xx <= hi: the typographic quotes and dashes PowerShell
@@ -206,33 +243,49 @@ bool removable_tick(char c) {
   }
 }
 
-std::string remove_ticks(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (word[i] == '`' && i + 1 < word.size() && removable_tick(word[i + 1])) continue;
-    out.push_back(word[i]);
+// Appends word without the backticks that escape ordinary characters.
+void append_without_ticks(std::string* out, std::string_view word) {
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i + 1 < word.size(); ++i) {
+    if (word[i] == '`' && removable_tick(word[i + 1])) {
+      out->append(word.substr(copied, i - copied));
+      copied = i + 1;
+    }
   }
-  return out;
+  out->append(word.substr(copied));
 }
 
-// 'value' with every single-quote character doubled: PowerShell's escape.
-std::string quote_literal(std::string_view value) {
-  std::string out;
-  out.reserve(value.size() + 2);
-  out.push_back('\'');
+// word lowered (ASCII), without removable backticks when ticks is set, into
+// buf of cap bytes; returns its length, or cap + 1 when it is longer.
+std::size_t lower_into(std::string_view word, bool ticks, char* buf, std::size_t cap) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (ticks && word[i] == '`' && i + 1 < word.size() && removable_tick(word[i + 1])) continue;
+    if (n == cap) return cap + 1;
+    buf[n++] = to_lower(word[i]);
+  }
+  return n;
+}
+
+// Appends 'value' with every single-quote character doubled: PowerShell's escape.
+void append_quoted(std::string* out, std::string_view value) {
+  out->push_back('\'');
+  std::size_t copied = 0;
   for (std::size_t i = 0; i < value.size();) {
-    if (const std::size_t q = single_quote_len(value, i)) {
-      out.append(value.substr(i, q));
-      out.append(value.substr(i, q));
-      i += q;
-      continue;
+    const char c = value[i];
+    if (c == '\'' || static_cast<unsigned char>(c) == 0xE2) {
+      if (const std::size_t q = single_quote_len(value, i)) {
+        out->append(value.substr(copied, i + q - copied));
+        out->append(value.substr(i, q));
+        i += q;
+        copied = i;
+        continue;
+      }
     }
-    out.push_back(value[i]);
     ++i;
   }
-  out.push_back('\'');
-  return out;
+  out->append(value.substr(copied));
+  out->push_back('\'');
 }
 
 // ---------------------------------------------------------------------------
@@ -261,7 +314,7 @@ constexpr std::uint8_t kStrTerminated = 1;
 constexpr std::uint8_t kStrDouble = 2;
 constexpr std::uint8_t kStrHere = 4;
 constexpr std::uint8_t kStrBacktick = 8;  // `X with X ordinary
-constexpr std::uint8_t kStrEscape = 16;   // `n `t `0 `u{...} ...
+constexpr std::uint8_t kStrEscape = 16;   // `n `t `0 ...
 constexpr std::uint8_t kStrExpand = 32;   // $var $(...) ${...}
 constexpr std::uint8_t kStrInvalid = 64;  // `u without a valid {code point}
 // Number flag.
@@ -299,23 +352,47 @@ enum : std::uint32_t {
   kOpUnaryOnly,  // -not -bnot
 };
 
+// (No default member initializers: token buffers are allocated without
+// being cleared, and every token is written whole.)
 struct Token {
-  std::size_t begin = 0;
-  std::size_t data = 0;   // kOpen: index of the matching kClose or kNone; kNumber: value
-  std::uint32_t sub = 0;  // kString: index of its value; kType, kDashOp, kPunct, kOpen, kClose: id
-  Tk type = Tk::kOther;
-  std::uint8_t flags = 0;
+  std::size_t begin;
+  std::size_t data;   // kOpen: index of the matching kClose or kNone; kNumber: value
+  std::uint32_t sub;  // kString: index of its value; kType, kDashOp, kPunct, kOpen, kClose: id
+  Tk type;
+  std::uint8_t flags;
 };
 
 bool string_constant(const Token& t) {
   return (t.flags & kStrTerminated) && !(t.flags & (kStrExpand | kStrInvalid));
 }
 
+struct Span {
+  std::size_t begin = 0;
+  std::size_t size = 0;
+};
+
+// The tokens of a script. It is reused from round to round (its buffers keep
+// their capacity).
 struct Lexed {
-  std::vector<Token> toks;  // ends with a kEnd sentinel at the end of the input
-  std::vector<std::string> values;
+  // toks[0, size): the tokens, then a kEnd sentinel at the end of the input
+  // (room tokens are allocated).
+  std::unique_ptr<Token[]> toks;
+  std::size_t size = 0;
+  std::size_t room = 0;
+  std::string pool;          // the values of the string literals, one after the other
+  std::vector<Span> values;  // kString token t: its value is values[t.sub] in pool
+  // The tokens the output pass rewrites when no replacement covers them:
+  // constant literals with backtick escapes, words with backticks, line
+  // continuations (in order).
+  std::vector<std::size_t> rewrites;
+  std::string scratch;             // for values that are not kept
+  std::vector<std::size_t> stack;  // for matching brackets
   std::size_t end_of(std::size_t t) const { return toks[t + 1].begin; }
-  std::size_t count() const { return toks.size() - 1; }
+  std::size_t count() const { return size - 1; }
+  std::string_view value(const Token& t) const {
+    const Span& v = values[t.sub];
+    return std::string_view(pool).substr(v.begin, v.size);
+  }
 };
 
 std::uint32_t closer_of(std::uint32_t open) {
@@ -329,7 +406,12 @@ std::uint32_t closer_of(std::uint32_t open) {
   }
 }
 
-std::uint32_t dash_op_id(std::string_view lname) {
+// The id of the operator -name (name as written: any case).
+std::uint32_t dash_op_id(std::string_view name) {
+  char buf[8];
+  const std::size_t n = lower_into(name, false, buf, sizeof buf);
+  if (n > sizeof buf) return kOpOther;
+  const std::string_view lname(buf, n);
   if (lname == "f") return kOpF;
   if (lname == "join") return kOpJoin;
   if (lname == "replace") return kOpReplace;
@@ -346,176 +428,252 @@ std::uint32_t dash_op_id(std::string_view lname) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view s) : s_(s), n_(s.size()) {}
+  Lexer(std::string_view s, Lexed* out) : s_(s), n_(s.size()), out_(*out) {}
 
-  Lexed run() {
-    // Scripts run about one token per three bytes: reserve to avoid regrowing.
-    out_.toks.reserve(n_ / 3 + 16);
+  void run() {
+    out_.pool.clear();
+    out_.values.clear();
+    out_.rewrites.clear();
+    out_.stack.clear();
+    // Scripts run about one token per four bytes: room for one per three
+    // avoids regrowing (the buffer is kept from round to round).
+    const std::size_t room = n_ / 3 + 16;
+    if (out_.room < room) {
+      out_.toks.reset(new Token[room]);
+      out_.room = room;
+    }
+    toks_ = out_.toks.get();
+    room_ = out_.room;
+    size_ = 0;
+    out_.pool.reserve(n_ / 2 + 16);
     std::size_t i = 0;
     while (i < n_) i = next(i);
     push(Tk::kEnd, n_);
-    match_brackets();
-    return std::move(out_);
+    out_.size = size_;
   }
 
  private:
-  void push(Tk type, std::size_t begin, std::uint32_t sub = 0, std::size_t data = 0,
-            std::uint8_t flags = 0) {
-    out_.toks.push_back(Token{begin, data, sub, type, flags});
+  // Called for every token from many places: inlined (GCC would not, next()
+  // being large), it saves a call per token.
+  [[gnu::always_inline]] void push(Tk type, std::size_t begin, std::uint32_t sub = 0,
+                                   std::size_t data = 0, std::uint8_t flags = 0) {
+    if (size_ == room_) grow();
+    toks_[size_++] = Token{begin, data, sub, type, flags};
+  }
+  // Brackets are matched as they come: an opening one waits on the stack for
+  // its closing one (which must be of its kind).
+  void push_open(std::size_t begin, std::uint32_t id) {
+    out_.stack.push_back(size_);
+    push(Tk::kOpen, begin, id, kNone);
+  }
+  void push_close(std::size_t begin, std::uint32_t id) {
+    std::vector<std::size_t>& stack = out_.stack;
+    if (!stack.empty() && closer_of(toks_[stack.back()].sub) == id) {
+      toks_[stack.back()].data = size_;
+      stack.pop_back();
+    }
+    push(Tk::kClose, begin, id);
+  }
+  void grow() {
+    std::unique_ptr<Token[]> bigger(new Token[2 * room_]);
+    std::copy(toks_, toks_ + size_, bigger.get());
+    out_.toks = std::move(bigger);
+    out_.room = 2 * room_;
+    toks_ = out_.toks.get();
+    room_ = out_.room;
   }
 
-  void push_string(std::size_t begin, std::string value, std::uint8_t flags) {
-    out_.values.push_back(std::move(value));
+  // A string token whose value is the pool from `start` on.
+  void push_string(std::size_t begin, std::size_t start, std::uint8_t flags) {
+    out_.values.push_back(Span{start, out_.pool.size() - start});
+    if ((flags & (kStrBacktick | kStrEscape)) && (flags & kStrTerminated) &&
+        !(flags & (kStrExpand | kStrInvalid)))
+      out_.rewrites.push_back(size_);
     push(Tk::kString, begin, static_cast<std::uint32_t>(out_.values.size() - 1), 0, flags);
   }
 
   // Lexes one token at i; returns where the next one starts (> i).
   std::size_t next(std::size_t i) {
     const char c = s_[i];
-    if (is_blank(c) || is_newline(c)) {
-      bool line = false;
-      std::size_t j = i;
-      while (j < n_ && (is_blank(s_[j]) || is_newline(s_[j]))) line |= is_newline(s_[j++]);
-      push(line ? Tk::kNewline : Tk::kSpace, i);
-      return j;
-    }
-    if (c == '`') {
-      if (i + 1 < n_ && is_newline(s_[i + 1])) {
-        push(Tk::kLineCont, i);
-        return (s_[i + 1] == '\r' && i + 2 < n_ && s_[i + 2] == '\n') ? i + 3 : i + 2;
-      }
-      if (i + 1 < n_ && !is_blank(s_[i + 1])) return word(i);
-      push(Tk::kOther, i);
-      return std::min(n_, i + 2);  // `<blank>: an escaped blank
-    }
-    if (const std::size_t q = single_quote_len(s_, i)) {
-      std::string value;
-      bool terminated = false;
-      const std::size_t end = scan_single(i, q, &value, &terminated);
-      push_string(i, std::move(value), terminated ? kStrTerminated : 0);
-      return end;
-    }
-    if (const std::size_t q = double_quote_len(s_, i)) {
-      std::string value;
-      std::uint8_t flags = kStrDouble;
-      const std::size_t end = scan_double(i, q, &value, &flags, 0);
-      push_string(i, std::move(value), flags);
-      return end;
-    }
-    if (c == '#') {
-      const Tk prev = out_.toks.empty() ? Tk::kNewline : out_.toks.back().type;
-      if (prev == Tk::kWord || prev == Tk::kNumber || prev == Tk::kDashOp) {
-        push(Tk::kOther, i);  // inside a bare word
-        return i + 1;
-      }
-      std::size_t j = i;
-      while (j < n_ && !is_newline(s_[j])) ++j;
-      push(Tk::kComment, i);
-      return j;
-    }
-    if (c == '<' && i + 1 < n_ && s_[i + 1] == '#') {
-      const std::size_t e = s_.find("#>", i + 2);
-      push(Tk::kComment, i);
-      return e == std::string_view::npos ? n_ : e + 2;
-    }
-    if (c == '@') return at_sign(i);
-    if (c == '$') return dollar(i);
-    if (c == '[') {
-      std::uint32_t id = kTypeOther;
-      if (const std::size_t e = scan_type(i, &id)) {
-        push(Tk::kType, i, id);
-        return e;
-      }
-      push(Tk::kOpen, i, '[', kNone);
-      return i + 1;
-    }
-    if (c == '(' || c == '{') {
-      push(Tk::kOpen, i, static_cast<std::uint32_t>(c), kNone);
-      return i + 1;
-    }
-    if (c == ')' || c == ']' || c == '}') {
-      push(Tk::kClose, i, static_cast<std::uint32_t>(c));
-      return i + 1;
-    }
-    if (is_digit(c)) return number(i);
-    if (c == '-' || dash_len(s_, i)) {
-      const std::size_t dl = c == '-' ? 1 : 3;
-      if (i + dl < n_ && is_alpha(s_[i + dl])) {
-        std::size_t j = i + dl;
-        while (j < n_ && is_ident(s_[j])) ++j;
-        push(Tk::kDashOp, i, dash_op_id(lower_ascii(s_.substr(i + dl, j - i - dl))));
+    switch (c) {
+      case ' ':
+      case '\t':
+      case '\f':
+      case '\v':
+      case '\r':
+      case '\n': {
+        bool line = false;
+        std::size_t j = i;
+        while (j < n_ && is_space(s_[j])) line |= is_newline(s_[j++]);
+        push(line ? Tk::kNewline : Tk::kSpace, i);
         return j;
       }
-      if (c == '-' && i + 1 < n_ && (s_[i + 1] == '-' || s_[i + 1] == '=')) {
+      case '`':
+        if (i + 1 < n_ && is_newline(s_[i + 1])) {
+          out_.rewrites.push_back(size_);
+          push(Tk::kLineCont, i);
+          return (s_[i + 1] == '\r' && i + 2 < n_ && s_[i + 2] == '\n') ? i + 3 : i + 2;
+        }
+        if (i + 1 < n_ && !is_blank(s_[i + 1])) return word(i);
         push(Tk::kOther, i);
-        return i + 2;
+        return std::min(n_, i + 2);  // `<blank>: an escaped blank
+      case '\'': return single(i, 1);
+      case '"': return dbl(i, 1);
+      case '#': {
+        const Tk prev = size_ == 0 ? Tk::kNewline : toks_[size_ - 1].type;
+        if (prev == Tk::kWord || prev == Tk::kNumber || prev == Tk::kDashOp) {
+          push(Tk::kOther, i);  // inside a bare word
+          return i + 1;
+        }
+        const std::size_t e = s_.find_first_of("\r\n", i);
+        push(Tk::kComment, i);
+        return e == std::string_view::npos ? n_ : e;
       }
-      if (c == '-') {
-        push(Tk::kPunct, i, '-');
+      case '<':
+        if (i + 1 < n_ && s_[i + 1] == '#') {
+          const std::size_t e = s_.find("#>", i + 2);
+          push(Tk::kComment, i);
+          return e == std::string_view::npos ? n_ : e + 2;
+        }
+        break;
+      case '@': return at_sign(i);
+      case '$': return dollar(i);
+      case '[': {
+        std::uint32_t id = kTypeOther;
+        if (const std::size_t e = scan_type(i, &id)) {
+          push(Tk::kType, i, id);
+          return e;
+        }
+        push_open(i, '[');
         return i + 1;
       }
+      case '(':
+      case '{': push_open(i, static_cast<std::uint32_t>(c)); return i + 1;
+      case ')':
+      case ']':
+      case '}': push_close(i, static_cast<std::uint32_t>(c)); return i + 1;
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9': return number(i);
+      case '-': return dash(i, 1);
+      case '+':
+      case '*':
+      case '/':
+      case '%':
+        if (i + 1 < n_ && (s_[i + 1] == '=' || (c == '+' && s_[i + 1] == '+'))) {
+          push(Tk::kOther, i);  // += ++ *= /= %=
+          return i + 2;
+        }
+        push(Tk::kPunct, i, static_cast<std::uint32_t>(c));
+        return i + 1;
+      case '.':
+        if (i + 1 < n_ && s_[i + 1] == '.') {
+          push(Tk::kPunct, i, kPRange);
+          return i + 2;
+        }
+        push(Tk::kPunct, i, '.');
+        return i + 1;
+      case ':':
+        if (i + 1 < n_ && s_[i + 1] == ':') {
+          push(Tk::kPunct, i, kPStatic);
+          return i + 2;
+        }
+        push(Tk::kOther, i);
+        return i + 1;
+      case '&':
+      case '|':
+        if (i + 1 < n_ && s_[i + 1] == c) {
+          push(Tk::kPunct, i, c == '&' ? kPAndAnd : kPOrOr);
+          return i + 2;
+        }
+        push(Tk::kPunct, i, static_cast<std::uint32_t>(c));
+        return i + 1;
+      case ',':
+      case ';':
+      case '!':
+      case '=': push(Tk::kPunct, i, static_cast<std::uint32_t>(c)); return i + 1;
+      default: break;
+    }
+    if (is_ident(c)) return word(i);
+    if (!is_high(c)) {
       push(Tk::kOther, i);
-      return i + dl;
-    }
-    if (c == '+' || c == '*' || c == '/' || c == '%') {
-      if (i + 1 < n_ && (s_[i + 1] == '=' || (c == '+' && s_[i + 1] == '+'))) {
-        push(Tk::kOther, i);  // += ++ *= /= %=
-        return i + 2;
-      }
-      push(Tk::kPunct, i, static_cast<std::uint32_t>(c));
       return i + 1;
     }
-    if (c == '.') {
-      if (i + 1 < n_ && s_[i + 1] == '.') {
-        push(Tk::kPunct, i, kPRange);
-        return i + 2;
-      }
-      push(Tk::kPunct, i, '.');
-      return i + 1;
-    }
-    if (c == ':') {
-      if (i + 1 < n_ && s_[i + 1] == ':') {
-        push(Tk::kPunct, i, kPStatic);
-        return i + 2;
-      }
-      push(Tk::kOther, i);
-      return i + 1;
-    }
-    if (c == '&' || c == '|') {
-      if (i + 1 < n_ && s_[i + 1] == c) {
-        push(Tk::kPunct, i, c == '&' ? kPAndAnd : kPOrOr);
-        return i + 2;
-      }
-      push(Tk::kPunct, i, static_cast<std::uint32_t>(c));
-      return i + 1;
-    }
-    if (c == ',' || c == ';' || c == '!' || c == '=') {
-      push(Tk::kPunct, i, static_cast<std::uint32_t>(c));
-      return i + 1;
-    }
+    if (const std::size_t q = single_quote_len(s_, i)) return single(i, q);
+    if (const std::size_t q = double_quote_len(s_, i)) return dbl(i, q);
+    if (dash_len(s_, i)) return dash(i, 3);
     if (word_char_len(s_, i)) return word(i);
     std::size_t len = 1;
-    if (is_high(c)) code_point_at(s_, i, &len);
+    code_point_at(s_, i, &len);
     push(Tk::kOther, i);
     return i + len;
+  }
+
+  std::size_t single(std::size_t i, std::size_t q) {
+    const std::size_t start = out_.pool.size();
+    bool terminated = false;
+    const std::size_t end = scan_single(i, q, &out_.pool, &terminated);
+    push_string(i, start, terminated ? kStrTerminated : 0);
+    return end;
+  }
+
+  std::size_t dbl(std::size_t i, std::size_t q) {
+    const std::size_t start = out_.pool.size();
+    std::uint8_t flags = kStrDouble;
+    const std::size_t end = scan_double(i, q, &out_.pool, &flags, 0);
+    push_string(i, start, flags);
+    return end;
+  }
+
+  // - or a typographic dash (dl bytes) at i.
+  std::size_t dash(std::size_t i, std::size_t dl) {
+    if (i + dl < n_ && is_alpha(s_[i + dl])) {
+      std::size_t j = i + dl;
+      while (j < n_ && is_ident(s_[j])) ++j;
+      push(Tk::kDashOp, i, dash_op_id(s_.substr(i + dl, j - i - dl)));
+      return j;
+    }
+    if (dl == 1 && i + 1 < n_ && (s_[i + 1] == '-' || s_[i + 1] == '=')) {
+      push(Tk::kOther, i);
+      return i + 2;
+    }
+    if (dl == 1) {
+      push(Tk::kPunct, i, '-');
+      return i + 1;
+    }
+    push(Tk::kOther, i);
+    return i + dl;
   }
 
   std::size_t word(std::size_t i) {
     std::uint8_t flags = 0;
     std::size_t j = i;
     while (j < n_) {
-      if (s_[j] == '`') {
-        if (j + 1 >= n_ || is_blank(s_[j + 1]) || is_newline(s_[j + 1])) break;
+      const char c = s_[j];
+      if (is_ident(c)) {
+        ++j;
+        continue;
+      }
+      if (c == '`') {
+        if (j + 1 >= n_ || is_space(s_[j + 1])) break;
         if (removable_tick(s_[j + 1])) flags |= kWordTicks;
         std::size_t len = 1;
         if (is_high(s_[j + 1])) code_point_at(s_, j + 1, &len);
         j += 1 + len;
         continue;
       }
-      if (s_[j] == '-' && j > i) {
+      if (c == '-' && j > i) {
         ++j;
         continue;
       }
+      if (!is_high(c)) break;
       const std::size_t len = word_char_len(s_, j);
       if (len == 0) break;
       j += len;
@@ -524,6 +682,7 @@ class Lexer {
       push(Tk::kOther, i);
       return i + 1;
     }
+    if (flags & kWordTicks) out_.rewrites.push_back(size_);
     push(Tk::kWord, i, 0, 0, flags);
     return j;
   }
@@ -567,11 +726,11 @@ class Lexer {
       if ((sq || dq) && here_header(i + 1 + (sq ? sq : dq), &content))
         return here(i, dq != 0, content);
       if (s_[i + 1] == '(') {
-        push(Tk::kOpen, i, kPAtParen, kNone);
+        push_open(i, kPAtParen);
         return i + 2;
       }
       if (s_[i + 1] == '{') {
-        push(Tk::kOpen, i, kPAtBrace, kNone);
+        push_open(i, kPAtBrace);
         return i + 2;
       }
       if (is_ident(s_[i + 1])) {  // @splat
@@ -589,7 +748,7 @@ class Lexer {
     if (i + 1 < n_) {
       const char d = s_[i + 1];
       if (d == '(') {
-        push(Tk::kOpen, i, kPDollarParen, kNone);
+        push_open(i, kPDollarParen);
         return i + 2;
       }
       if (d == '{') {
@@ -602,13 +761,19 @@ class Lexer {
         push(Tk::kVariable, i);
         return i + 2;
       }
-      if (word_char_len(s_, i + 1)) {
+      if (is_ident(d) || (is_high(d) && word_char_len(s_, i + 1))) {
         std::size_t j = i + 1;
         while (j < n_) {
-          if (s_[j] == ':' && j + 1 < n_ && is_ident(s_[j + 1])) {  // $env:x $script:x
+          const char c = s_[j];
+          if (is_ident(c)) {
             ++j;
             continue;
           }
+          if (c == ':' && j + 1 < n_ && is_ident(s_[j + 1])) {  // $env:x $script:x
+            ++j;
+            continue;
+          }
+          if (!is_high(c)) break;
           const std::size_t len = word_char_len(s_, j);
           if (len == 0) break;
           j += len;
@@ -627,8 +792,8 @@ class Lexer {
     while (j < n_ && is_blank(s_[j])) ++j;
     if (j >= n_ || !is_alpha(s_[j])) return 0;
     std::size_t k = j;
-    while (k < n_ && (is_ident(s_[k]) || s_[k] == '.')) ++k;
-    std::string name = lower_ascii(s_.substr(j, k - j));
+    while (k < n_ && char_is(s_[k], kCTypeName)) ++k;
+    std::string_view name = s_.substr(j, k - j);
     while (k < n_ && is_blank(s_[k])) ++k;
     bool array = false;
     if (k + 1 < n_ && s_[k] == '[' && s_[k + 1] == ']') {
@@ -637,18 +802,38 @@ class Lexer {
       while (k < n_ && is_blank(s_[k])) ++k;
     }
     if (k >= n_ || s_[k] != ']') return 0;
-    if (name.rfind("system.", 0) == 0) name.erase(0, 7);
-    if (name == "char")
+    if (name.size() >= 7 && lower_equals(name.substr(0, 7), "system.")) name.remove_prefix(7);
+    if (lower_equals(name, "char"))
       *id = array ? kTypeCharArray : kTypeChar;
-    else if (name == "string")
+    else if (lower_equals(name, "string"))
       *id = array ? kTypeStringArray : kTypeString;
     else
       *id = kTypeOther;
     return k + 1;
   }
 
-  std::size_t scan_single(std::size_t i, std::size_t qlen, std::string* value,
-                          bool* terminated) const {
+  // The first ' or non-ASCII byte at or after k (n_ when none). Eight bytes
+  // at a time: a byte is ' when it is zero after xor with 0x27.
+  std::size_t plain_end(std::size_t k) const {
+    if constexpr (std::endian::native == std::endian::little) {
+      constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      while (k + 8 <= n_) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s_.data() + k, 8);
+        const std::uint64_t q = w ^ (kOnes * '\'');
+        // The lowest flagged byte is the first zero byte of q (the trick may
+        // also flag bytes above a zero byte, never below).
+        const std::uint64_t stop = ((q - kOnes) & ~q & kHigh) | (w & kHigh);
+        if (stop) return k + static_cast<std::size_t>(std::countr_zero(stop) / 8);
+        k += 8;
+      }
+    }
+    while (k < n_ && s_[k] != '\'' && !is_high(s_[k])) ++k;
+    return k;
+  }
+
+  std::size_t scan_single(std::size_t i, std::size_t qlen, std::string* value, bool* terminated) {
     std::size_t j = i + qlen;
     while (j < n_) {
       if (const std::size_t q = single_quote_len(s_, j)) {
@@ -660,8 +845,7 @@ class Lexer {
         *terminated = true;
         return j + q;
       }
-      std::size_t k = j + 1;
-      while (k < n_ && s_[k] != '\'' && !is_high(s_[k])) ++k;  // a run of plain bytes
+      const std::size_t k = plain_end(j + 1);  // a run of plain bytes
       value->append(s_.substr(j, k - j));
       j = k;
     }
@@ -670,8 +854,7 @@ class Lexer {
   }
 
   // One backtick escape at s[j] (j + 1 < end); returns the index after it.
-  std::size_t escape(std::size_t j, std::size_t end, std::string* value,
-                     std::uint8_t* flags) const {
+  std::size_t escape(std::size_t j, std::size_t end, std::string* value, std::uint8_t* flags) {
     const std::size_t k = j + 1;
     const char c = s_[k];
     char control = 0;
@@ -716,7 +899,7 @@ class Lexer {
   }
 
   std::size_t scan_double(std::size_t i, std::size_t qlen, std::string* value, std::uint8_t* flags,
-                          int depth) const {
+                          int depth) {
     std::size_t j = i + qlen;
     while (j < n_) {
       const char c = s_[j];
@@ -749,14 +932,23 @@ class Lexer {
         j = e;
         continue;
       }
-      value->push_back(c);
-      ++j;
+      // A run of bytes that need no look: not a quote, backtick, $ or E2 (U+201C..).
+      std::size_t k = j + 1;
+      while (k < n_) {
+        const char b = s_[k];
+        if (b == '"' || b == '`' || b == '$' || static_cast<unsigned char>(b) == 0xE2) break;
+        ++k;
+      }
+      value->append(s_.substr(j, k - j));
+      j = k;
     }
     return n_;
   }
 
   // Code inside "...$( here )...": returns the index after the closing ')'.
-  std::size_t skip_subexpression(std::size_t i, int depth) const {
+  // The values of the literals in it are not kept (scanned into scratch).
+  std::size_t skip_subexpression(std::size_t i, int depth) {
+    std::string& ignored = out_.scratch;
     std::size_t open = 1;
     std::size_t j = i;
     while (j < n_) {
@@ -769,12 +961,12 @@ class Lexer {
         j += 2;
         continue;
       } else if (const std::size_t q = single_quote_len(s_, j)) {
-        std::string ignored;
+        ignored.clear();
         bool terminated = false;
         j = scan_single(j, q, &ignored, &terminated);
         continue;
       } else if (const std::size_t dq = double_quote_len(s_, j); dq && depth < kMaxDepth) {
-        std::string ignored;
+        ignored.clear();
         std::uint8_t flags = 0;
         j = scan_double(j, dq, &ignored, &flags, depth + 1);
         continue;
@@ -826,9 +1018,10 @@ class Lexer {
     }
     std::uint8_t flags = kStrHere | (dbl ? kStrDouble : 0);
     if (end != kNone) flags |= kStrTerminated;
-    std::string value;
+    const std::size_t start = out_.pool.size();
+    std::string& value = out_.pool;
     if (!dbl) {
-      value.assign(s_.substr(content, content_end - content));
+      value.append(s_.substr(content, content_end - content));
     } else {
       std::size_t j = content;
       while (j < content_end) {
@@ -841,27 +1034,16 @@ class Lexer {
         ++j;
       }
     }
-    push_string(i, std::move(value), flags);
+    push_string(i, start, flags);
     return end == kNone ? n_ : end;
-  }
-
-  void match_brackets() {
-    std::vector<std::size_t> stack;
-    for (std::size_t t = 0; t < out_.toks.size(); ++t) {
-      const Token& tok = out_.toks[t];
-      if (tok.type == Tk::kOpen) {
-        stack.push_back(t);
-      } else if (tok.type == Tk::kClose && !stack.empty() &&
-                 closer_of(out_.toks[stack.back()].sub) == tok.sub) {
-        out_.toks[stack.back()].data = t;
-        stack.pop_back();
-      }
-    }
   }
 
   std::string_view s_;
   std::size_t n_;
-  Lexed out_;
+  Lexed& out_;
+  Token* toks_ = nullptr;  // out_.toks
+  std::size_t room_ = 0;   // out_.room
+  std::size_t size_ = 0;   // tokens written
 };
 
 // ---------------------------------------------------------------------------
@@ -869,13 +1051,79 @@ class Lexer {
 
 enum class VK : std::uint8_t { kOpaque, kString, kChar, kInt, kArray, kRange, kType };
 
-struct Value {
-  VK k = VK::kOpaque;
-  std::int64_t i = 0;    // kInt; kChar: UTF-16 code unit; kRange: from; kType: id
-  std::int64_t j = 0;    // kRange: to
-  std::string s;         // kString; kChar: UTF-8
-  std::vector<Value> a;  // kArray
+struct Value;
+
+// What a value keeps on the heap: its own text, the items of an array.
+struct ValueHeap {
+  std::string s;
+  std::vector<Value> a;
 };
+
+// Values are made and moved for nearly every token, mostly opaque ones, so
+// the fields are plain and everything on the heap is behind one pointer. A
+// literal's value is not copied: `view` points into Lexed::pool.
+// (Value and Node initialize their members in constructors, not with default
+// member initializers: GCC clears an object whose members all start at zero
+// with `rep stos`, which is slow at this size.)
+struct Value {
+  VK k;
+  std::uint8_t clen;  // kChar: its UTF-8 in cbuf
+  std::array<char, 3> cbuf;
+  std::int64_t i;                   // kInt; kChar: UTF-16 code unit; kRange: from; kType: id
+  std::int64_t j;                   // kRange: to
+  std::string_view view;            // kString without heap: its text (a literal's value)
+  std::unique_ptr<ValueHeap> heap;  // kString: its own text; kArray: the items
+
+  Value() noexcept : k(VK::kOpaque), clen(0), i(0), j(0) { cbuf[0] = cbuf[1] = cbuf[2] = 0; }
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  Value(const Value& o)
+      : k(o.k),
+        clen(o.clen),
+        cbuf(o.cbuf),
+        i(o.i),
+        j(o.j),
+        view(o.view),
+        heap(o.heap ? std::make_unique<ValueHeap>(*o.heap) : nullptr) {}
+  Value& operator=(const Value& o) {
+    if (this != &o) *this = Value(o);
+    return *this;
+  }
+  ~Value() = default;
+
+  // The text of a kString or kChar (empty for the others).
+  std::string_view str() const {
+    if (k == VK::kChar) return std::string_view(cbuf.data(), clen);
+    if (heap) return heap->s;
+    return view;
+  }
+  // The text as an owned string that may be changed (made from str() the
+  // first time).
+  std::string& own() {
+    if (!heap) {
+      const std::string_view text = str();
+      heap = std::make_unique<ValueHeap>();
+      heap->s.assign(text);
+    }
+    return heap->s;
+  }
+  // The text, moved out.
+  std::string take() {
+    if (heap && k == VK::kString) return std::move(heap->s);
+    return std::string(str());
+  }
+  // The items of a kArray.
+  const std::vector<Value>& items() const;
+  std::vector<Value>& items_mut() {
+    if (!heap) heap = std::make_unique<ValueHeap>();
+    return heap->a;
+  }
+};
+
+const std::vector<Value> kNoItems;
+const std::vector<Value>& Value::items() const {
+  return heap ? heap->a : kNoItems;
+}
 
 bool is_const(const Value& v) {
   return v.k == VK::kString || v.k == VK::kChar || v.k == VK::kInt || v.k == VK::kArray ||
@@ -897,7 +1145,7 @@ std::size_t range_count(const Value& v) {
 bool append_text(const Value& v, std::string* out) {
   switch (v.k) {
     case VK::kString:
-    case VK::kChar: out->append(v.s); return true;
+    case VK::kChar: out->append(v.str()); return true;
     case VK::kInt:
       if (v.i < 0) return false;  // the minus sign depends on the culture
       out->append(std::to_string(v.i));
@@ -911,7 +1159,7 @@ template <typename F>
 bool each_item(const Value& v, F&& f) {
   switch (v.k) {
     case VK::kArray:
-      for (const Value& x : v.a)
+      for (const Value& x : v.items())
         if (!f(x)) return false;
       return true;
     case VK::kRange: {
@@ -933,10 +1181,16 @@ bool each_item(const Value& v, F&& f) {
 
 bool make_char(std::int64_t code, Value* out) {
   if (code < 0 || code > 0xFFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+  std::uint8_t buf[4];
+  std::int32_t len = 0;
+  UBool error = false;
+  U8_APPEND(buf, len, 4, static_cast<UChar32>(code), error);
+  if (error) len = 0;  // never: a BMP scalar value
+  *out = Value{};
   out->k = VK::kChar;
   out->i = code;
-  out->s.clear();
-  append_code_point(&out->s, static_cast<UChar32>(code));
+  out->clen = static_cast<std::uint8_t>(len);
+  for (std::int32_t n = 0; n < len && n < 3; ++n) out->cbuf[n] = static_cast<char>(buf[n]);
   return true;
 }
 
@@ -970,10 +1224,11 @@ bool to_char(const Value& v, Value* out) {
     case VK::kInt: return make_char(v.i, out);
     case VK::kChar: *out = v; return true;
     case VK::kString: {
-      if (v.s.empty()) return false;
+      const std::string_view text = v.str();
+      if (text.empty()) return false;
       std::size_t len = 1;
-      const UChar32 c = code_point_at(v.s, 0, &len);
-      return c >= 0 && len == v.s.size() && make_char(c, out);
+      const UChar32 c = code_point_at(text, 0, &len);
+      return c >= 0 && len == text.size() && make_char(c, out);
     }
     default: return false;
   }
@@ -996,12 +1251,22 @@ struct Repl {
 
 struct Node {
   Value v;
-  std::size_t first = 0;  // tokens [first, last); empty when equal
-  std::size_t last = 0;
-  bool compound = false;  // made by folding: a string one is replaced as a whole
+  std::size_t first;  // tokens [first, last); empty when equal
+  // (first and last are not next to each other: GCC would compare them with
+  // one 16-byte load, which stalls right after they were stored separately.)
+  bool compound;  // made by folding: a string one is replaced as a whole
   KindList kinds;
-  std::vector<Repl> pending;  // replacements inside a constant non-string node
+  std::size_t last;
+  // Replacements inside a constant non-string node (null when none).
+  std::unique_ptr<std::vector<Repl>> pending;
+  Node() noexcept : first(0), compound(false), last(0) {}
+
   bool empty() const { return first == last; }
+  std::size_t pending_size() const { return pending ? pending->size() : 0; }
+  std::vector<Repl>& pending_mut() {
+    if (!pending) pending = std::make_unique<std::vector<Repl>>();
+    return *pending;
+  }
 };
 
 enum Level : int {
@@ -1015,6 +1280,8 @@ enum Level : int {
   kLvRange
 };
 
+constexpr std::size_t kLongestKeyword = 12;  // dynamicparam, inlinescript
+
 bool is_keyword(std::string_view lname) {
   static constexpr std::array<std::string_view, 38> kKeywords = {
       "begin",    "break",        "catch",        "class",    "continue", "data",     "define",
@@ -1023,18 +1290,72 @@ bool is_keyword(std::string_view lname) {
       "if",       "in",           "inlinescript", "parallel", "param",    "process",  "return",
       "sequence", "static",       "switch",       "throw",    "trap",     "try",      "until",
       "using",    "while",        "workflow"};
-  return std::find(kKeywords.begin(), kKeywords.end(), lname) != kKeywords.end();
+  if (lname.size() < 2 || lname.size() > kLongestKeyword) return false;
+  for (const std::string_view k : kKeywords)
+    if (k.size() == lname.size() && k[0] == lname[0] && k == lname) return true;
+  return false;
 }
+
+// The members that fold; kMemOther for every other name.
+enum Member : std::uint8_t {
+  kMemOther,
+  kMemJoin,
+  kMemConcat,
+  kMemLength,
+  kMemToString,
+  kMemReplace
+};
+
+// The member called name (lowered; without removable backticks when ticks is set).
+Member member_id(std::string_view name, bool ticks) {
+  if (name.size() < 4) return kMemOther;  // shorter than any (backticks only shorten)
+  char buf[8];
+  const std::size_t n = lower_into(name, ticks, buf, sizeof buf);
+  const std::string_view lname(buf, n <= sizeof buf ? n : 0);
+  switch (lname.size()) {
+    case 4: return lname == "join" ? kMemJoin : kMemOther;
+    case 6:
+      if (lname == "concat") return kMemConcat;
+      return lname == "length" ? kMemLength : kMemOther;
+    case 7: return lname == "replace" ? kMemReplace : kMemOther;
+    case 8: return lname == "tostring" ? kMemToString : kMemOther;
+    default: return kMemOther;
+  }
+}
+
+// The Folder's buffers, kept from round to round.
+struct FoldScratch {
+  std::vector<Repl> repls;
+  std::deque<Node> args;  // a deque: its elements stay in place as it grows
+  std::vector<std::size_t> prefixes;
+};
+
+// Arguments of one call: args[begin, begin + size) of the argument stack.
+struct Args {
+  const std::deque<Node>* all;
+  std::size_t begin;
+  std::size_t size;
+  const Node& operator[](std::size_t k) const { return (*all)[begin + k]; }
+};
 
 class Folder {
  public:
-  Folder(std::string_view src, const Lexed& lx, std::size_t max_value, std::size_t* budget)
-      : src_(src), lx_(lx), max_value_(max_value), budget_(budget) {}
-
-  std::vector<Repl> run() {
-    parse_statements(0, lx_.count(), 0);
-    return std::move(repls_);
+  Folder(std::string_view src, const Lexed& lx, std::size_t max_value, std::size_t* budget,
+         FoldScratch* scratch)
+      : src_(src),
+        lx_(lx),
+        max_value_(max_value),
+        budget_(budget),
+        repls_(scratch->repls),
+        args_(scratch->args),
+        prefixes_(scratch->prefixes) {
+    repls_.clear();
+    args_.clear();
+    prefixes_.clear();
   }
+
+  // The replacements are left in scratch->repls.
+  void run() { parse_statements(0, lx_.count(), 0); }
   bool truncated() const { return truncated_; }
 
  private:
@@ -1050,14 +1371,11 @@ class Folder {
     return src_.substr(tok(p).begin, lx_.end_of(p) - tok(p).begin);
   }
   std::size_t skip_ws(std::size_t p, std::size_t end, bool newlines) const {
-    while (p < end) {
-      const Tk t = tok(p).type;
-      if (t == Tk::kSpace || t == Tk::kLineCont || t == Tk::kComment ||
-          (newlines && t == Tk::kNewline))
-        ++p;
-      else
-        break;
-    }
+    constexpr unsigned kBlank = (1u << static_cast<unsigned>(Tk::kSpace)) |
+                                (1u << static_cast<unsigned>(Tk::kLineCont)) |
+                                (1u << static_cast<unsigned>(Tk::kComment));
+    const unsigned mask = kBlank | (newlines ? 1u << static_cast<unsigned>(Tk::kNewline) : 0u);
+    while (p < end && ((1u << static_cast<unsigned>(tok(p).type)) & mask)) ++p;
     return p;
   }
   // The closing token of the group opened at p, or end when it has none there.
@@ -1089,23 +1407,39 @@ class Folder {
 
   // ---- replacements ----
   void finalize(Node&& n) {
-    if (n.empty()) return;
-    if (n.v.k == VK::kString && n.compound) {
-      repls_.push_back(Repl{n.first, n.last, std::move(n.v.s), n.kinds});
+    // Most nodes are neither compound nor hold replacements: nothing to do
+    // (a test where it is called, not a call).
+    if (n.compound || n.pending) finalize_some(&n);
+  }
+  void finalize_some(Node* n) {
+    if (n->empty()) return;
+    if (n->v.k == VK::kString && n->compound) {
+      keep(n);
       return;
     }
-    for (Repl& r : n.pending) repls_.push_back(std::move(r));
+    hand_on(n);
+  }
+  // A compound string node's replacement.
+  void keep(Node* n) { repls_.push_back(Repl{n->first, n->last, n->v.take(), n->kinds}); }
+  // Moves a node's pending replacements to the output.
+  void hand_on(Node* n) {
+    if (!n->pending) return;
+    for (Repl& r : *n->pending) repls_.push_back(std::move(r));
+    n->pending.reset();
   }
   // Keeps a child's replacements in a constant non-string node.
   void absorb(Node* into, Node* child) {
     if (child->v.k == VK::kString && child->compound) {
-      spend(child->v.s.size());
-      into->pending.push_back(Repl{child->first, child->last, child->v.s, child->kinds});
+      spend(child->v.str().size());
+      into->pending_mut().push_back(
+          Repl{child->first, child->last, std::string(child->v.str()), child->kinds});
       return;
     }
-    if (into->pending.size() < child->pending.size()) into->pending.swap(child->pending);
-    for (Repl& r : child->pending) into->pending.push_back(std::move(r));
-    child->pending.clear();
+    if (!child->pending) return;
+    if (into->pending_size() < child->pending_size()) into->pending.swap(child->pending);
+    if (!child->pending) return;
+    for (Repl& r : *child->pending) into->pending->push_back(std::move(r));
+    child->pending->clear();
   }
 
   // ---- statements ----
@@ -1115,7 +1449,9 @@ class Folder {
       if (p >= end) break;
       const Token& t = tok(p);
       if (t.type == Tk::kWord) {
-        if (is_keyword(lower_ascii(remove_ticks(text(p))))) {
+        char buf[kLongestKeyword + 1];
+        const std::size_t n = lower_into(text(p), true, buf, sizeof buf);
+        if (n <= sizeof buf && is_keyword(std::string_view(buf, n))) {
           ++p;
           continue;
         }
@@ -1141,7 +1477,8 @@ class Folder {
         ++p;
         continue;
       }
-      Node e = parse_expr(p, end, depth, kLvLogical, false);
+      Node e;
+      parse_expr(p, end, depth, kLvLogical, false, &e);
       if (e.empty()) {
         ++p;
         continue;
@@ -1162,9 +1499,16 @@ class Folder {
       if (t.type == Tk::kPunct &&
           (t.sub == ';' || t.sub == '|' || t.sub == kPAndAnd || t.sub == kPOrOr))
         break;
+      if (is_leaf(t.type) && bare(p, end)) {  // what parse_postfix would do, in short
+        Node a;
+        leaf(p, &a);
+        p = a.last;
+        continue;
+      }
       if (t.type == Tk::kString || t.type == Tk::kNumber || t.type == Tk::kVariable ||
           t.type == Tk::kType || t.type == Tk::kOpen) {
-        Node a = parse_postfix(p, end, depth);
+        Node a;
+        parse_postfix(p, end, depth, &a);
         if (!a.empty()) {
           p = a.last;
           finalize(std::move(a));
@@ -1208,8 +1552,22 @@ class Folder {
     return kLvNone;
   }
 
-  Node parse_expr(std::size_t p, std::size_t end, int depth, int min_level, bool no_comma) {
-    Node left = parse_array(p, end, depth, no_comma);
+  // The parse functions build their result in *out, which is a new Node
+  // when they are called (so that no Node is moved on the common paths).
+  void parse_expr(std::size_t p, std::size_t end, int depth, int min_level, bool no_comma,
+                  Node* out) {
+    Node& left = *out;
+    if (is_leaf(tok(p).type)) {
+      // What parse_array would do, in short: a leaf is no prefix, and one
+      // without a postfix is its own primary.
+      if (bare(p, end))
+        leaf(p, &left);
+      else
+        parse_postfix(p, end, depth, &left);
+      finish_array(end, depth, no_comma, &left);
+    } else {
+      parse_array(p, end, depth, no_comma, &left);
+    }
     while (!left.empty()) {
       const std::size_t q = skip_ws(left.last, end, false);
       if (q >= end) break;
@@ -1217,7 +1575,8 @@ class Folder {
       const int level = binary_level(q, &op);
       if (level == kLvNone || level < min_level) break;
       const std::size_t r = skip_ws(q + 1, end, true);
-      Node right = r < end ? parse_expr(r, end, depth, level + 1, no_comma) : Node{};
+      Node right;
+      if (r < end) parse_expr(r, end, depth, level + 1, no_comma, &right);
       if (right.empty()) {  // an operator without an operand
         Node bad;
         bad.first = left.first;
@@ -1226,34 +1585,42 @@ class Folder {
         left = std::move(bad);
         break;
       }
-      left = binary(op, std::move(left), std::move(right));
+      binary(op, &left, &right);
     }
-    return left;
   }
 
   // a, b, c: an array literal (comma binds tighter than the binary operators).
-  Node parse_array(std::size_t p, std::size_t end, int depth, bool no_comma) {
-    Node first = parse_unary(p, end, depth);
-    if (first.empty() || no_comma) return first;
-    std::size_t q = skip_ws(first.last, end, false);
-    if (q >= end || !punct(q, ',')) return first;
-    Node arr;
+  void parse_array(std::size_t p, std::size_t end, int depth, bool no_comma, Node* out) {
+    parse_unary(p, end, depth, out);
+    finish_array(end, depth, no_comma, out);
+  }
+  // The rest of an array whose first item is *out (then the array).
+  void finish_array(std::size_t end, int depth, bool no_comma, Node* out) {
+    if (out->empty() || no_comma) return;
+    const std::size_t q = skip_ws(out->last, end, false);
+    if (q >= end || !punct(q, ',')) return;
+    build_array(q, end, depth, out);
+  }
+  // An array: *out is its first item, a comma at q follows.
+  void build_array(std::size_t q, std::size_t end, int depth, Node* out) {
+    Node& arr = *out;
+    Node first = std::move(arr);
+    arr = Node{};
     arr.first = first.first;
     arr.v.k = VK::kArray;
     arr.compound = true;
     bool constant = true;
     auto add = [&](Node&& item) {
       if (!item.empty()) arr.last = item.last;
-      if (constant && is_scalar(item.v) && arr.v.a.size() < kMaxItems && spend(1)) {
+      if (constant && is_scalar(item.v) && arr.v.items().size() < kMaxItems && spend(1)) {
         arr.kinds.merge(item.kinds);
         absorb(&arr, &item);
-        arr.v.a.push_back(std::move(item.v));
+        arr.v.items_mut().push_back(std::move(item.v));
         return;
       }
       if (constant) {  // switch to opaque: hand the constant items' replacements on
         constant = false;
-        for (Repl& r : arr.pending) repls_.push_back(std::move(r));
-        arr.pending.clear();
+        hand_on(&arr);
         arr.v = Value{};
         arr.compound = false;
       }
@@ -1262,7 +1629,8 @@ class Folder {
     add(std::move(first));
     while (q < end && punct(q, ',')) {
       const std::size_t r = skip_ws(q + 1, end, true);
-      Node item = r < end ? parse_unary(r, end, depth) : Node{};
+      Node item;
+      if (r < end) parse_unary(r, end, depth, &item);
       if (item.empty()) {
         arr.last = q + 1;
         if (constant) add(Node{});  // makes it opaque
@@ -1275,11 +1643,12 @@ class Folder {
       arr.v = Value{};
       arr.compound = false;
     }
-    return arr;
   }
 
-  Node parse_unary(std::size_t p, std::size_t end, int depth) {
-    std::vector<std::size_t> prefixes;
+  void parse_unary(std::size_t p, std::size_t end, int depth, Node* out) {
+    // This call's prefixes are prefixes_[base, ...); nested calls use the
+    // stack above them and leave it as they found it.
+    const std::size_t base = prefixes_.size();
     std::size_t q = p;
     while (q < end) {
       const Token& t = tok(q);
@@ -1296,87 +1665,117 @@ class Folder {
         prefix = s == "++" || s == "--";
       }
       if (!prefix) break;
-      prefixes.push_back(q);
+      prefixes_.push_back(q);
       q = skip_ws(q + 1, end, false);
     }
-    Node operand = q < end ? parse_postfix(q, end, depth) : Node{};
-    if (operand.empty()) {
-      Node n;
-      if (!prefixes.empty()) {
+    Node& n = *out;
+    if (q < end) parse_postfix(q, end, depth, &n);
+    if (n.empty()) {
+      n = Node{};
+      if (prefixes_.size() > base) {
         n.first = p;
-        n.last = prefixes.back() + 1;
+        n.last = prefixes_.back() + 1;
+        prefixes_.resize(base);
       }
-      return n;
+      return;
     }
-    for (std::size_t k = prefixes.size(); k-- > 0;)
-      operand = unary(prefixes[k], std::move(operand));
-    return operand;
+    for (std::size_t k = prefixes_.size(); k-- > base;) unary(prefixes_[k], &n);
+    prefixes_.resize(base);
   }
 
-  Node parse_postfix(std::size_t p, std::size_t end, int depth) {
-    Node n = parse_primary(p, end, depth);
+  void parse_postfix(std::size_t p, std::size_t end, int depth, Node* out) {
+    Node& n = *out;
+    parse_primary(p, end, depth, &n);
     while (!n.empty() && n.last < end) {
       const std::size_t q = n.last;
       if (open(q, '[')) {
-        n = parse_index(std::move(n), q, end, depth);
+        parse_index(&n, q, end, depth);
         continue;
       }
       if ((punct(q, '.') || punct(q, kPStatic)) && q + 1 < end) {
         const Tk m = tok(q + 1).type;
         if (m == Tk::kWord || m == Tk::kString || m == Tk::kVariable || open(q + 1, '(')) {
-          n = parse_member(std::move(n), q, end, depth);
+          parse_member(&n, q, end, depth);
           continue;
         }
       }
       break;
     }
-    return n;
   }
 
-  Node parse_primary(std::size_t p, std::size_t end, int depth) {
+  void parse_primary(std::size_t p, std::size_t end, int depth, Node* out) {
     const Token& t = tok(p);
-    Node n;
+    if (t.type == Tk::kOpen) {
+      parse_group(p, end, depth, out);
+      return;
+    }
+    Node& n = *out;
+    if (is_leaf(t.type)) {
+      leaf(p, &n);
+      return;
+    }
     n.first = p;
     n.last = p + 1;
     switch (t.type) {
-      case Tk::kString:
-        if (string_constant(t) && spend(lx_.values[t.sub].size() + 1)) {
-          n.v.k = VK::kString;
-          n.v.s = lx_.values[t.sub];
-        }
-        break;
-      case Tk::kNumber:
-        if (t.flags & kNumValid) {
-          n.v.k = VK::kInt;
-          n.v.i = static_cast<std::int64_t>(t.data);
-        }
-        break;
-      case Tk::kVariable: break;
       case Tk::kType:
         n.v.k = VK::kType;
         n.v.i = t.sub;
         break;
-      case Tk::kOpen: return parse_group(p, end, depth);
       default: n.last = p; break;
     }
-    return n;
   }
 
-  Node parse_group(std::size_t p, std::size_t end, int depth) {
+  // Strings, numbers and variables: primaries of one token, never prefixes.
+  static bool is_leaf(Tk type) {
+    return type == Tk::kString || type == Tk::kNumber || type == Tk::kVariable;
+  }
+  // The primary of the leaf token at p (into a new node).
+  void leaf(std::size_t p, Node* out) {
+    const Token& t = tok(p);
+    Node& n = *out;
+    n.first = p;
+    n.last = p + 1;
+    if (t.type == Tk::kString) {
+      if (string_constant(t)) {
+        const std::string_view value = lx_.value(t);
+        if (spend(value.size() + 1)) {
+          n.v.k = VK::kString;
+          n.v.view = value;
+        }
+      }
+    } else if (t.type == Tk::kNumber) {
+      if (t.flags & kNumValid) {
+        n.v.k = VK::kInt;
+        n.v.i = static_cast<std::int64_t>(t.data);
+      }
+    }
+  }
+  // Whether nothing that parse_postfix takes ([index], .member, ::member)
+  // follows the token at p.
+  bool bare(std::size_t p, std::size_t end) const {
+    if (p + 1 >= end) return true;
+    const Token& t = tok(p + 1);
+    if (t.type == Tk::kOpen) return t.sub != '[';
+    if (t.type == Tk::kPunct) return t.sub != '.' && t.sub != kPStatic;
+    return true;
+  }
+
+  void parse_group(std::size_t p, std::size_t end, int depth, Node* out) {
     const std::size_t close = close_of(p, end);
-    Node n;
+    Node& n = *out;
     n.first = p;
     n.last = close < end ? close + 1 : end;
-    if (depth >= kMaxDepth) return n;  // too deep: left as it is
+    if (depth >= kMaxDepth) return;  // too deep: left as it is
     const std::uint32_t id = tok(p).sub;
     std::size_t q = skip_ws(p + 1, close, true);
     if (id == '(' || id == kPAtParen) {
       if (q == close) {
         if (id == kPAtParen) n.v.k = VK::kArray;  // @()
-        return n;
+        return;
       }
       if (!starts_command(q)) {
-        Node e = parse_expr(q, close, depth + 1, kLvLogical, false);
+        Node e;
+        parse_expr(q, close, depth + 1, kLvLogical, false, &e);
         if (!e.empty()) {
           const std::size_t r = skip_ws(e.last, close, true);
           if (r == close && is_const(e.v)) {
@@ -1385,11 +1784,10 @@ class Folder {
             if (id == '(') {
               n.v = std::move(e.v);
             } else if (!to_array(std::move(e.v), &n.v)) {
-              for (Repl& x : n.pending) repls_.push_back(std::move(x));
-              n.pending.clear();
+              hand_on(&n);
               n.v = Value{};
             }
-            return n;
+            return;
           }
           finalize(std::move(e));
           q = r;
@@ -1397,7 +1795,6 @@ class Folder {
       }
     }
     parse_statements(q, close, depth + 1);
-    return n;
   }
 
   bool to_array(Value&& v, Value* out) {
@@ -1409,31 +1806,37 @@ class Folder {
       if (range_count(v) > kMaxItems || !spend(range_count(v))) return false;
       out->k = VK::kArray;
       return each_item(v, [&](const Value& x) {
-        out->a.push_back(x);
+        out->items_mut().push_back(x);
         return true;
       });
     }
     out->k = VK::kArray;
-    out->a.push_back(std::move(v));
+    out->items_mut().push_back(std::move(v));
     return true;
   }
 
-  Node parse_index(Node&& base, std::size_t q, std::size_t end, int depth) {
+  // base[index]: *n is the base, then the result.
+  void parse_index(Node* n, std::size_t q, std::size_t end, int depth) {
+    Node& base = *n;
     const std::size_t close = close_of(q, end);
-    Node r;
-    r.first = base.first;
-    r.last = close < end ? close + 1 : end;
+    const std::size_t first = base.first;
+    const std::size_t last = close < end ? close + 1 : end;
     if (depth >= kMaxDepth) {
       finalize(std::move(base));
-      return r;
+      make_opaque(&base, first, last);
+      return;
     }
     const std::size_t s = skip_ws(q + 1, close, true);
-    Node idx = s < close ? parse_expr(s, close, depth + 1, kLvLogical, false) : Node{};
+    Node idx;
+    if (s < close) parse_expr(s, close, depth + 1, kLvLogical, false, &idx);
     const std::size_t e = skip_ws(idx.empty() ? s : idx.last, close, true);
     const bool full = !idx.empty() && e == close;
     Value out;
     KindList kinds;
     if (full && is_const(base.v) && is_const(idx.v) && index(base.v, idx.v, &out, &kinds)) {
+      Node r;
+      r.first = first;
+      r.last = last;
       r.compound = true;
       r.kinds = base.kinds;
       r.kinds.merge(idx.kinds);
@@ -1441,59 +1844,67 @@ class Folder {
       absorb(&r, &base);
       absorb(&r, &idx);
       r.v = std::move(out);
-      return r;
+      base = std::move(r);
+      return;
     }
     finalize(std::move(base));
     finalize(std::move(idx));
     if (!full) parse_statements(e, close, depth + 1);
-    return r;
+    make_opaque(&base, first, last);
   }
 
   // .Name, .'Name', ."Name", .$name, .(expr), ::Name, each maybe invoked: (args).
-  Node parse_member(Node&& base, std::size_t dot, std::size_t end, int depth) {
+  // *n is the base, then the result.
+  void parse_member(Node* n, std::size_t dot, std::size_t end, int depth) {
+    Node& base = *n;
     const std::size_t m = dot + 1;
-    std::string name;
+    // The name matters only when the member may fold (a constant or type base).
+    const bool may_fold = is_const(base.v) || base.v.k == VK::kType;
+    Member name = kMemOther;
     bool known = false;
     Node name_node;
     std::size_t after = m + 1;
     const Token& mt = tok(m);
     if (mt.type == Tk::kWord) {
-      name = lower_ascii(remove_ticks(text(m)));
+      if (may_fold) name = member_id(text(m), true);
       known = true;
     } else if (mt.type == Tk::kString) {
       if (string_constant(mt)) {
-        name = lower_ascii(lx_.values[mt.sub]);
+        if (may_fold) name = member_id(lx_.value(mt), false);
         known = true;
       }
     } else if (mt.type == Tk::kOpen) {
-      name_node = parse_group(m, end, depth);
+      parse_group(m, end, depth, &name_node);
       after = name_node.last;
       if (name_node.v.k == VK::kString) {
-        name = lower_ascii(name_node.v.s);
+        if (may_fold) name = member_id(name_node.v.str(), false);
         known = true;
       }
     }
-    Node r;
-    r.first = base.first;
-    r.last = after;
-    std::vector<Node> args;
+    const std::size_t first = base.first;
+    std::size_t last = after;
+    // The arguments are args_[args_begin, args_.size()) (nested calls use the
+    // stack above them and leave it as they found it).
+    const std::size_t args_begin = args_.size();
     bool args_ok = true;
     const bool invoked = after < end && open(after, '(');
     if (invoked) {
       const std::size_t close = close_of(after, end);
-      r.last = close < end ? close + 1 : end;
+      last = close < end ? close + 1 : end;
       if (depth >= kMaxDepth) {
         args_ok = false;
       } else {
         std::size_t q = skip_ws(after + 1, close, true);
         while (q < close) {
-          Node a = parse_expr(q, close, depth + 1, kLvLogical, true);
+          // Parsed in place on the stack (nested calls push and pop above it).
+          Node& a = args_.emplace_back();
+          parse_expr(q, close, depth + 1, kLvLogical, true, &a);
           if (a.empty()) {
+            args_.pop_back();
             args_ok = false;
             break;
           }
           q = skip_ws(a.last, close, true);
-          args.push_back(std::move(a));
           if (q == close) break;
           if (!punct(q, ',')) {
             args_ok = false;
@@ -1502,45 +1913,79 @@ class Folder {
           q = skip_ws(q + 1, close, true);
         }
         if (!args_ok) {
-          for (Node& a : args) finalize(std::move(a));
-          args.clear();
+          drop_args(args_begin);
           parse_statements(q, close, depth + 1);
         }
       }
     }
+    const std::size_t nargs = args_.size() - args_begin;
+    const Args args{&args_, args_begin, nargs};
     Value out;
     KindList kinds;
-    bool ok = known && args_ok && (is_const(base.v) || base.v.k == VK::kType);
-    for (const Node& a : args) ok = ok && is_const(a.v);
+    bool ok = known && args_ok && may_fold;
+    for (std::size_t k = 0; k < nargs; ++k) ok = ok && is_const(args[k].v);
     if (ok) ok = member(base.v, name, invoked, args, &out, &kinds);
     if (ok) {
+      Node r;
+      r.first = first;
+      r.last = last;
       r.compound = true;
       r.kinds = base.kinds;
       r.kinds.merge(name_node.kinds);
-      for (const Node& a : args) r.kinds.merge(a.kinds);
+      for (std::size_t k = 0; k < nargs; ++k) r.kinds.merge(args[k].kinds);
       r.kinds.merge(kinds);
       if (out.k != VK::kString) {
         absorb(&r, &base);
         absorb(&r, &name_node);
-        for (Node& a : args) absorb(&r, &a);
+        for (std::size_t k = 0; k < nargs; ++k) absorb(&r, &args_[args_begin + k]);
       }
+      while (args_.size() > args_begin) args_.pop_back();
       r.v = std::move(out);
-      return r;
+      base = std::move(r);
+      return;
     }
     finalize(std::move(base));
     finalize(std::move(name_node));
-    for (Node& a : args) finalize(std::move(a));
-    return r;
+    drop_args(args_begin);
+    make_opaque(&base, first, last);
+  }
+
+  // Makes *n a new opaque node over [first, last) (as Node{} with those,
+  // without building one).
+  static void make_opaque(Node* n, std::size_t first, std::size_t last) {
+    n->v.k = VK::kOpaque;
+    n->v.clen = 0;
+    n->v.cbuf[0] = n->v.cbuf[1] = n->v.cbuf[2] = 0;
+    n->v.i = 0;
+    n->v.j = 0;
+    n->v.view = std::string_view();
+    n->v.heap.reset();
+    n->first = first;
+    n->compound = false;
+    n->kinds = KindList{};
+    n->last = last;
+    n->pending.reset();
+  }
+
+  // Finalizes the arguments args_[begin, ...) and takes them off the stack.
+  void drop_args(std::size_t begin) {
+    for (std::size_t k = begin; k < args_.size(); ++k) finalize(std::move(args_[k]));
+    while (args_.size() > begin) args_.pop_back();
   }
 
   // ---- operations ----
-  Node binary(std::uint32_t op, Node&& left, Node&& right) {
-    Node r;
-    r.first = left.first;
-    r.last = right.last;
+  // left op right: *left becomes the result.
+  void binary(std::uint32_t op, Node* lp, Node* rp) {
+    Node& left = *lp;
+    Node& right = *rp;
+    const std::size_t first = left.first;
+    const std::size_t last = right.last;
     Value out;
     KindList kinds;
     if (is_const(left.v) && is_const(right.v) && binary_value(op, &left.v, right.v, &out, &kinds)) {
+      Node r;
+      r.first = first;
+      r.last = last;
       r.compound = true;
       r.kinds = left.kinds;
       r.kinds.merge(right.kinds);
@@ -1550,29 +1995,34 @@ class Folder {
         absorb(&r, &right);
       }
       r.v = std::move(out);
-      return r;
+      left = std::move(r);
+      return;
     }
     finalize(std::move(left));
     finalize(std::move(right));
-    return r;
+    make_opaque(&left, first, last);
   }
 
-  Node unary(std::size_t prefix, Node&& operand) {
-    Node r;
-    r.first = prefix;
-    r.last = operand.last;
+  // prefix operand: *operand becomes the result.
+  void unary(std::size_t prefix, Node* op) {
+    Node& operand = *op;
+    const std::size_t last = operand.last;
     Value out;
     KindList kinds;
     if (is_const(operand.v) && unary_value(prefix, operand.v, &out, &kinds)) {
+      Node r;
+      r.first = prefix;
+      r.last = last;
       r.compound = true;
       r.kinds = operand.kinds;
       r.kinds.merge(kinds);
       if (out.k != VK::kString) absorb(&r, &operand);
       r.v = std::move(out);
-      return r;
+      operand = std::move(r);
+      return;
     }
     finalize(std::move(operand));
-    return r;
+    make_opaque(&operand, prefix, last);
   }
 
   static bool int_result(std::int64_t v, Value* out) {
@@ -1593,25 +2043,34 @@ class Folder {
         if (is_text(l)) {
           // string + string/char/int and char + string/char concatenate;
           // char + int is left alone.
-          std::string tail;
           if (l.k == VK::kChar && !is_text(right)) return false;
-          if (!append_text(right, &tail)) return false;
-          if (!fits(l.s.size() + tail.size()) || !spend(tail.size() + 1)) return false;
+          std::string digits;
+          std::string_view tail;
+          if (is_text(right)) {
+            tail = right.str();
+          } else {
+            if (!append_text(right, &digits)) return false;
+            tail = digits;
+          }
+          if (!fits(l.str().size() + tail.size()) || !spend(tail.size() + 1)) return false;
           *out = std::move(*left);
+          std::string& text = out->own();  // before k changes: a char's text is in cbuf
           out->k = VK::kString;
-          out->s += tail;
+          text += tail;
           kinds->add(kKindConcat);
           return true;
         }
         if (l.k == VK::kInt && right.k == VK::kInt) return int_result(l.i + right.i, out);
         if (l.k == VK::kArray && (right.k == VK::kArray || is_scalar(right))) {
-          const std::size_t n = l.a.size() + (right.k == VK::kArray ? right.a.size() : 1);
+          const std::size_t n =
+              l.items().size() + (right.k == VK::kArray ? right.items().size() : 1);
           if (n > kMaxItems || !spend(n)) return false;
           *out = std::move(*left);  // an array is never replaced itself: its value is free
+          std::vector<Value>& items = out->items_mut();
           if (right.k == VK::kArray)
-            out->a.insert(out->a.end(), right.a.begin(), right.a.end());
+            items.insert(items.end(), right.items().begin(), right.items().end());
           else
-            out->a.push_back(right);
+            items.push_back(right);
           return true;
         }
         return false;
@@ -1634,7 +2093,7 @@ class Folder {
           args.push_back(std::move(s));
           return true;
         });
-        if (!ok || !format(l.s, args, &out->s)) return false;
+        if (!ok || !format(l.str(), args, &out->own())) return false;
         out->k = VK::kString;
         kinds->add(kKindFormat);
         return true;
@@ -1643,7 +2102,7 @@ class Folder {
         std::string sep;
         if (right.k == VK::kArray || right.k == VK::kRange || !append_text(right, &sep))
           return false;
-        if (!join(l, sep, &out->s)) return false;
+        if (!join(l, sep, &out->own())) return false;
         out->k = VK::kString;
         kinds->add(kKindJoin);
         return true;
@@ -1655,9 +2114,10 @@ class Folder {
         const Value* pattern = &right;
         const Value* replacement = nullptr;
         if (right.k == VK::kArray) {
-          if (right.a.empty() || right.a.size() > 2) return false;
-          pattern = &right.a[0];
-          if (right.a.size() == 2) replacement = &right.a[1];
+          const std::vector<Value>& items = right.items();
+          if (items.empty() || items.size() > 2) return false;
+          pattern = &items[0];
+          if (items.size() == 2) replacement = &items[1];
         }
         std::string pat;
         std::string rep;
@@ -1666,9 +2126,9 @@ class Folder {
         if (pat.empty() || !regex_plain(pat) || rep.find('$') != std::string::npos) return false;
         const bool ci = op != 1000 + kOpCReplace;
         if (ci &&
-            (has_high(pat) || (has_high(l.s) && std::any_of(pat.begin(), pat.end(), is_alpha))))
+            (has_high(pat) || (has_high(l.str()) && std::any_of(pat.begin(), pat.end(), is_alpha))))
           return false;  // non-ASCII case folding is culture-dependent
-        if (!replace_all(l.s, pat, rep, ci, &out->s)) return false;
+        if (!replace_all(l.str(), pat, rep, ci, &out->own())) return false;
         out->k = VK::kString;
         kinds->add(kKindReplace);
         return true;
@@ -1690,7 +2150,7 @@ class Folder {
     if (*budget_ == 0) return false;
     const Token& t = tok(prefix);
     if (t.type == Tk::kDashOp) {
-      if (t.sub != kOpJoin || !join(v, "", &out->s)) return false;
+      if (t.sub != kOpJoin || !join(v, "", &out->own())) return false;
       out->k = VK::kString;
       kinds->add(kKindJoin);
       return true;
@@ -1707,9 +2167,12 @@ class Folder {
           return true;
         case kTypeString:
           if (v.k == VK::kInt) {
-            out->s = std::to_string(v.i);
-          } else if (is_text(v) && spend(v.s.size())) {
-            out->s = v.s;
+            out->own() = std::to_string(v.i);
+          } else if (is_text(v) && spend(v.str().size())) {
+            if (v.k == VK::kString && !v.heap)
+              out->view = v.view;  // a literal's value: still not copied
+            else
+              out->own().assign(v.str());
           } else {
             return false;
           }
@@ -1725,8 +2188,8 @@ class Folder {
         case ',':
           if (!is_scalar(v)) return false;
           out->k = VK::kArray;
-          out->a.push_back(v);
-          return spend(v.s.size() + 1);
+          out->items_mut().push_back(v);
+          return spend(v.str().size() + 1);
         default: return false;
       }
     }
@@ -1737,20 +2200,21 @@ class Folder {
     out->k = VK::kArray;
     if (v.k == VK::kString) {
       std::vector<std::uint16_t> units;
-      if (v.s.size() > kMaxItems * 3 || !spend(v.s.size()) || !bmp_units(v.s, &units) ||
+      const std::string_view text = v.str();
+      if (text.size() > kMaxItems * 3 || !spend(text.size()) || !bmp_units(text, &units) ||
           units.size() > kMaxItems)
         return false;
       for (const std::uint16_t u : units) {
         Value c;
         if (!make_char(u, &c)) return false;
-        out->a.push_back(std::move(c));
+        out->items_mut().push_back(std::move(c));
       }
       return true;
     }
     return each_item(v, [&](const Value& x) {
       Value c;
-      if (!to_char(x, &c) || out->a.size() >= kMaxItems || !spend(1)) return false;
-      out->a.push_back(std::move(c));
+      if (!to_char(x, &c) || out->items().size() >= kMaxItems || !spend(1)) return false;
+      out->items_mut().push_back(std::move(c));
       return true;
     });
   }
@@ -1869,10 +2333,10 @@ class Folder {
     std::vector<std::uint16_t> units;
     std::size_t length = 0;
     if (base.k == VK::kString) {
-      if (!spend(base.s.size()) || !bmp_units(base.s, &units)) return false;
+      if (!spend(base.str().size()) || !bmp_units(base.str(), &units)) return false;
       length = units.size();
     } else if (base.k == VK::kArray) {
-      length = base.a.size();
+      length = base.items().size();
     } else {
       return false;
     }
@@ -1890,9 +2354,9 @@ class Folder {
       if (base.k == VK::kString) {
         if (!make_char(units[static_cast<std::size_t>(e)], &item)) return false;
       } else {
-        item = base.a[static_cast<std::size_t>(e)];
-        bytes += item.s.size();
-        if (!fits(bytes) || !spend(item.s.size() + 1)) return false;
+        item = base.items()[static_cast<std::size_t>(e)];
+        bytes += item.str().size();
+        if (!fits(bytes) || !spend(item.str().size() + 1)) return false;
       }
       items.push_back(std::move(item));
     }
@@ -1901,43 +2365,47 @@ class Folder {
       *out = std::move(items[0]);
     } else {
       out->k = VK::kArray;
-      out->a = std::move(items);
+      out->items_mut() = std::move(items);
     }
     return true;
   }
 
-  bool member(const Value& base, const std::string& name, bool invoked,
-              const std::vector<Node>& args, Value* out, KindList* kinds) {
+  bool member(const Value& base, Member name, bool invoked, const Args& args, Value* out,
+              KindList* kinds) {
+    const std::size_t nargs = args.size;
     if (*budget_ == 0) return false;
     if (base.k == VK::kType) {  // [string]::Join(sep, ...), [string]::Concat(...)
       if (base.i != kTypeString || !invoked) return false;
-      if (name == "join") {
+      if (name == kMemJoin) {
         std::string sep;
-        if (args.empty() || !is_text(args[0].v) || !append_text(args[0].v, &sep)) return false;
-        if (args.size() == 2) {
-          if (!join(args[1].v, sep, &out->s)) return false;
+        if (nargs == 0 || !is_text(args[0].v) || !append_text(args[0].v, &sep)) return false;
+        if (nargs == 2) {
+          if (!join(args[1].v, sep, &out->own())) return false;
         } else {
           Value list;
           list.k = VK::kArray;
-          for (std::size_t n = 1; n < args.size(); ++n) {
+          for (std::size_t n = 1; n < nargs; ++n) {
             if (args[n].v.k == VK::kArray || args[n].v.k == VK::kRange) return false;
-            list.a.push_back(args[n].v);
+            list.items_mut().push_back(args[n].v);
           }
-          if (!join(list, sep, &out->s)) return false;
+          if (!join(list, sep, &out->own())) return false;
         }
         out->k = VK::kString;
         kinds->add(kKindJoin);
         return true;
       }
-      if (name == "concat") {
-        if (args.size() == 1) {
-          if (!join(args[0].v, "", &out->s)) return false;
+      if (name == kMemConcat) {
+        if (nargs == 1) {
+          if (!join(args[0].v, "", &out->own())) return false;
         } else {
-          for (const Node& a : args)
-            if (a.v.k == VK::kArray || a.v.k == VK::kRange || !append_text(a.v, &out->s) ||
-                !fits(out->s.size()))
+          std::string& text = out->own();
+          for (std::size_t n = 0; n < nargs; ++n) {
+            const Value& a = args[n].v;
+            if (a.k == VK::kArray || a.k == VK::kRange || !append_text(a, &text) ||
+                !fits(text.size()))
               return false;
-          if (!spend(out->s.size() + 1)) return false;
+          }
+          if (!spend(text.size() + 1)) return false;
         }
         out->k = VK::kString;
         kinds->add(kKindConcat);
@@ -1946,28 +2414,30 @@ class Folder {
       return false;
     }
     if (!invoked) {
-      if (name != "length") return false;
+      if (name != kMemLength) return false;
       if (base.k == VK::kString) {
-        if (!spend(base.s.size())) return false;
+        if (!spend(base.str().size())) return false;
         std::vector<std::uint16_t> units;
-        if (!bmp_units(base.s, &units)) return false;
+        if (!bmp_units(base.str(), &units)) return false;
         return int_result(static_cast<std::int64_t>(units.size()), out);
       }
-      if (base.k == VK::kArray) return int_result(static_cast<std::int64_t>(base.a.size()), out);
+      if (base.k == VK::kArray)
+        return int_result(static_cast<std::int64_t>(base.items().size()), out);
       return false;
     }
-    if (name == "tostring" && args.empty()) {
+    if (name == kMemToString && nargs == 0) {
       if (base.k != VK::kInt && !is_text(base)) return false;
-      if (!append_text(base, &out->s) || !spend(out->s.size() + 1)) return false;
+      std::string& text = out->own();
+      if (!append_text(base, &text) || !spend(text.size() + 1)) return false;
       out->k = VK::kString;
       return true;
     }
-    if (name == "replace" && args.size() == 2 && base.k == VK::kString) {
+    if (name == kMemReplace && nargs == 2 && base.k == VK::kString) {
       std::string from;
       std::string to;
       if (!is_text(args[0].v) || !append_text(args[0].v, &from) || from.empty()) return false;
       if (!is_text(args[1].v) || !append_text(args[1].v, &to)) return false;
-      if (!replace_all(base.s, from, to, false, &out->s)) return false;
+      if (!replace_all(base.str(), from, to, false, &out->own())) return false;
       out->k = VK::kString;
       kinds->add(kKindReplace);
       return true;
@@ -1980,7 +2450,9 @@ class Folder {
   std::size_t max_value_;
   std::size_t* budget_;
   bool truncated_ = false;
-  std::vector<Repl> repls_;
+  std::vector<Repl>& repls_;
+  std::deque<Node>& args_;              // arguments of the calls being parsed
+  std::vector<std::size_t>& prefixes_;  // prefix operators being parsed
 };
 
 // ---------------------------------------------------------------------------
@@ -2009,61 +2481,96 @@ bool ends_with_quote(const std::string& out) {
          (single_quote_len(out, out.size() - 3) == 3 || double_quote_len(out, out.size() - 3) == 3);
 }
 
-Round emit(std::string_view src, const Lexed& lx, std::vector<Repl>* repls,
-           std::size_t max_output) {
+// Writes the round's output into round->text (cleared first).
+void emit(std::string_view src, const Lexed& lx, std::vector<Repl>* repls, std::size_t max_output,
+          Round* round) {
   std::sort(repls->begin(), repls->end(),
             [](const Repl& a, const Repl& b) { return a.first < b.first; });
-  Round round;
-  std::string& out = round.text;
+  round->folds = 0;
+  round->kinds = KindList{};
+  round->overflow = false;
+  std::string& out = round->text;
+  out.clear();
   out.reserve(std::min(src.size(), max_output));
+  // Tokens written as they are, from `copied` on, are appended in one piece
+  // (flushed) before anything else is written or out is looked at. out only
+  // grows, so checking its size after each flush finds every overflow.
+  std::size_t copied = 0;
+  auto flush = [&](std::size_t upto) {
+    out.append(src.substr(copied, upto - copied));
+    copied = upto;
+    return out.size() <= max_output;
+  };
+  // Only replacements and the tokens in lx.rewrites are written otherwise:
+  // the loop goes from one of them to the next.
   std::size_t r = 0;
+  std::size_t w = 0;
+  const std::vector<std::size_t>& rewrites = lx.rewrites;
   const std::size_t count = lx.count();
   for (std::size_t t = 0; t < count;) {
     while (r < repls->size() && (*repls)[r].first < t) ++r;  // overlapping: never, but skip
-    if (r < repls->size() && (*repls)[r].first == t) {
+    while (w < rewrites.size() && rewrites[w] < t) ++w;
+    const std::size_t next_repl = r < repls->size() ? (*repls)[r].first : count;
+    const std::size_t next_rewrite = w < rewrites.size() ? rewrites[w] : count;
+    t = std::min(next_repl, next_rewrite);  // the tokens before are written as they are
+    if (t >= count) break;
+    if (next_repl == t) {
       const Repl& rp = (*repls)[r++];
+      if (!flush(lx.toks[t].begin)) {
+        round->overflow = true;
+        return;
+      }
       if (!out.empty() && (is_ident(out.back()) || ends_with_quote(out))) out.push_back(' ');
-      out += quote_literal(rp.value);
+      append_quoted(&out, rp.value);
       const std::size_t next = lx.toks[rp.last].begin;
       if (next < src.size() && (is_ident(src[next]) || single_quote_len(src, next)))
         out.push_back(' ');
-      round.kinds.merge(rp.kinds);
-      for (std::size_t k = rp.first; k < rp.last; ++k) token_kinds(lx.toks[k], &round.kinds);
-      ++round.folds;
+      round->kinds.merge(rp.kinds);
+      for (std::size_t k = rp.first; k < rp.last; ++k) token_kinds(lx.toks[k], &round->kinds);
+      ++round->folds;
       t = rp.last;
+      copied = next;
+      if (out.size() > max_output) {
+        round->overflow = true;
+        return;
+      }
     } else {
       const Token& tok = lx.toks[t];
+      ++t;
       const std::size_t begin = tok.begin;
-      const std::size_t end = lx.end_of(t);
+      const std::size_t end = lx.toks[t].begin;
       const std::size_t after = end;
-      if (tok.type == Tk::kString && string_constant(tok) &&
-          (tok.flags & (kStrBacktick | kStrEscape)) && !ends_with_quote(out) &&
+      if (!flush(begin)) {
+        round->overflow = true;
+        return;
+      }
+      if (tok.type == Tk::kString && !ends_with_quote(out) &&
           !(after < src.size() && (single_quote_len(src, after) || double_quote_len(src, after)))) {
-        out += quote_literal(lx.values[tok.sub]);
-        token_kinds(tok, &round.kinds);
-        ++round.folds;
-      } else if (tok.type == Tk::kWord && (tok.flags & kWordTicks)) {
-        out += remove_ticks(src.substr(begin, end - begin));
-        token_kinds(tok, &round.kinds);
-        ++round.folds;
+        append_quoted(&out, lx.value(tok));
+        token_kinds(tok, &round->kinds);
+        ++round->folds;
+      } else if (tok.type == Tk::kWord) {
+        append_without_ticks(&out, src.substr(begin, end - begin));
+        token_kinds(tok, &round->kinds);
+        ++round->folds;
       } else if (tok.type == Tk::kLineCont) {
         // The continuation separates tokens like a blank does.
         if (!out.empty() && !is_blank(out.back()) && !is_newline(out.back()) &&
             after < src.size() && !is_blank(src[after]) && !is_newline(src[after]))
           out.push_back(' ');
-        token_kinds(tok, &round.kinds);
-        ++round.folds;
+        token_kinds(tok, &round->kinds);
+        ++round->folds;
       } else {
-        out.append(src.substr(begin, end - begin));
+        continue;  // a literal left as it is: written with the next flush
       }
-      ++t;
-    }
-    if (out.size() > max_output) {
-      round.overflow = true;
-      return round;
+      copied = end;
+      if (out.size() > max_output) {
+        round->overflow = true;
+        return;
+      }
     }
   }
-  return round;
+  if (!flush(lx.toks[count].begin)) round->overflow = true;
 }
 
 // The longest prefix of s of at most max bytes that does not split a UTF-8 sequence.
@@ -2087,12 +2594,19 @@ FoldResult fold_powershell(std::string_view script, const FoldOptions& options) 
   // Work allowed for evaluating constants, all rounds together: linear in the input.
   std::size_t budget = 32 * script.size() + 4 * kMiB;
   KindList kinds;
+  Lexed lx;  // reused by every round, as are scratch and r.text
+  FoldScratch scratch;
+  Round r;
   for (std::size_t round = 0; round < options.max_rounds; ++round) {
-    const Lexed lx = Lexer(current).run();
-    Folder folder(current, lx, options.max_output, &budget);
-    std::vector<Repl> repls = folder.run();
+    Lexer(current, &lx).run();
+    Folder folder(current, lx, options.max_output, &budget, &scratch);
+    folder.run();
+    std::vector<Repl>& repls = scratch.repls;
     if (folder.truncated()) result.truncated = true;
-    Round r = emit(current, lx, &repls, options.max_output);
+    // Nothing to replace or rewrite: the output would be current itself (no
+    // larger than max_output), with no folds.
+    if (repls.empty() && lx.rewrites.empty()) break;
+    emit(current, lx, &repls, options.max_output, &r);
     if (r.overflow) {
       result.truncated = true;
       break;
@@ -2100,7 +2614,7 @@ FoldResult fold_powershell(std::string_view script, const FoldOptions& options) 
     if (r.folds == 0 || r.text == current) break;
     result.folds += r.folds;
     kinds.merge(r.kinds);
-    current = std::move(r.text);
+    current.swap(r.text);
   }
   for (std::uint8_t i = 0; i < kinds.size; ++i) result.kinds.emplace_back(kKindNames[kinds.ids[i]]);
   result.script = std::move(current);
@@ -2109,12 +2623,13 @@ FoldResult fold_powershell(std::string_view script, const FoldOptions& options) 
 
 std::vector<PsString> find_powershell_strings(std::string_view script) {
   std::vector<PsString> strings;
-  const Lexed lx = Lexer(script).run();
+  Lexed lx;
+  Lexer(script, &lx).run();
   for (std::size_t t = 0; t < lx.count(); ++t) {
     const Token& tok = lx.toks[t];
     if (tok.type != Tk::kString || !(tok.flags & kStrTerminated)) continue;
     PsString s;
-    s.value = lx.values[tok.sub];
+    s.value = lx.value(tok);
     s.begin = tok.begin;
     s.end = lx.end_of(t);
     s.quote = (tok.flags & kStrDouble) ? '"' : '\'';

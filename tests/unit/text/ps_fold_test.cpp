@@ -419,3 +419,37 @@ TEST_CASE("ps_fold: limits", "[text][ps_fold]") {
     CHECK(fold(strings) == strings);
   }
 }
+
+TEST_CASE("ps_fold: literal scanning, member names and long inputs", "[text][ps_fold]") {
+  // Literals longer than eight bytes, with '' and non-ASCII at various offsets.
+  CHECK(fold("$x = 'abcdefgh''ijklmnop' + 'q\xc3\xa9"
+             "rstuvwxyz0123' + 'x'") ==
+        "$x = 'abcdefgh''ijklmnopq\xc3\xa9"
+        "rstuvwxyz0123x'");
+  CHECK(fold("$x = 'abcdefghijklmnopqrstuvwxyz' + '0123456''7' + 'abcdefg\xe2\x80\x99\xe2\x80\x99"
+             "hij'") ==
+        "$x = 'abcdefghijklmnopqrstuvwxyz0123456''7abcdefg\xe2\x80\x99\xe2\x80\x99"
+        "hij'");
+  // Member and keyword names: backticks removed in words, not in quoted names;
+  // any case.
+  CHECK(fold("$x = 'x' + 'abc'.Len`gth + 'abc'.'Len`gth'") == "$x = 'x3' + 'abc'.'Len`gth'");
+  const auto members = fold_powershell("$x = ('ab').To`String() + 'cd'.\"Rep`lace\"('c','e')");
+  CHECK(members.script == "$x = 'abed'");
+  CHECK(members.kinds == Kinds{"replace", "concat", "backtick"});
+  CHECK(fold("I`F ('a'+'b') { R`ETURN 'c'+'d' }") == "IF ('ab') { RETURN 'cd' }");
+  CHECK(fold("$x = ('a','b' -JOIN '') + (-JoIn('c','d')) + ('{0}' -F 'e')") == "$x = 'abcde'");
+  CHECK(fold("$x = [System.String]::Concat('a','b') + [STRING]::jOiN('-', 'c', 'd')") ==
+        "$x = 'abc-d'");
+  // Calls inside calls, many arguments.
+  CHECK(fold("$x = [string]::Concat('a', [string]::Join('-', 'b', 'c'), "
+             "('d'+'e').Replace('d','f'))") == "$x = 'ab-cfe'");
+  CHECK(fold("$x = [string]::Concat('a','b','c','d','e','f',[string]::Concat('g','h','i','j','k',"
+             "'l','m'),'n','o','p','q','r')") == "$x = 'abcdefghijklmnopqr'");
+  CHECK(fold("$GPC['a'+'b']['c'+'d'] = $GPC['e'+'f'].Get('g'+'h', 'i'+'j')") ==
+        "$GPC['ab']['cd'] = $GPC['ef'].Get('gh', 'ij')");
+  // One token per byte, and deep groups: more tokens than first guessed.
+  const std::string semicolons(3000, ';');
+  CHECK(fold(semicolons + "$x = 'a'+'b'") == semicolons + "$x = 'ab'");
+  CHECK(fold("$x = (" + std::string(40, '(') + "'a'+'b'" + std::string(40, ')') +
+             ") + [char]0x41") == "$x = 'abA'");
+}
