@@ -469,6 +469,44 @@ TEST_CASE("empire: variants from their markers", "[stager][empire]") {
   }
 }
 
+TEST_CASE("empire: markers, tokens and assignments wherever they are", "[stager][empire]") {
+  const std::string cookie = make_cookie(kIv, kKey, launcher_header());
+  std::string s = bots_v2(cookie);
+  SECTION("a backtick-escaped $ in code still starts an assignment") {
+    replace_all(s, "$ser=", "`$ser=");
+    auto cfg = parse_empire_stager(s);
+    REQUIRE(cfg.has_value());
+    CHECK(cfg->server == "https://45.77.65.211:443");
+  }
+  SECTION("a marker in the script's last bytes counts, a cut one does not") {
+    replace_all(s, "[System.Net.ServicePointManager]::Expect100Continue=0;", "");
+    auto without = parse_empire_stager(s);
+    REQUIRE(without.has_value());
+    CHECK(without->confidence == Approx(0.9));
+    auto last = parse_empire_stager(s + ";[System.Net.ServicePointManager]::Expect100Continue");
+    REQUIRE(last.has_value());
+    CHECK(last->confidence == Approx(1.0));
+    auto cut = parse_empire_stager(s + ";[System.Net.ServicePointManager]::Expect100Continu");
+    REQUIRE(cut.has_value());
+    CHECK(cut->confidence == Approx(0.9));
+  }
+  SECTION("randomized case is read from code, not from literals") {
+    replace_all(s, "session=", "x9=");  // a renamed cookie: 2.5-dev or BC-Security
+    auto usual = parse_empire_stager(s);
+    REQUIRE(usual.has_value());
+    CHECK(usual->variant == "bc-3.x-5.x");
+    std::string in_literal = s;
+    replace_all(in_literal, "System.Net.WebClient;", "System.Net.WebClient;$z='new-object';");
+    auto quoted = parse_empire_stager(in_literal);
+    REQUIRE(quoted.has_value());
+    CHECK(quoted->variant == "bc-3.x-5.x");
+    replace_all(s, "New-Object", "new-object");
+    auto randomized = parse_empire_stager(s);
+    REQUIRE(randomized.has_value());
+    CHECK(randomized->variant == "2.5-dev");
+  }
+}
+
 TEST_CASE("empire: not a launcher", "[stager][empire]") {
   CHECK_FALSE(parse_empire_stager("").has_value());
   CHECK_FALSE(parse_empire_stager("Get-Process | Where-Object { $_.CPU -gt 100 }").has_value());
