@@ -32,6 +32,9 @@ ioc_require(ZLIB_FOUND zlib1g-dev "zlib")
 find_package(nlohmann_json 3 QUIET)
 ioc_require(nlohmann_json_FOUND nlohmann-json3-dev "nlohmann-json")
 
+find_package(RapidJSON QUIET CONFIG)
+ioc_require(RapidJSON_FOUND rapidjson-dev "RapidJSON")
+
 if(IOC_BUILD_TESTS)
   find_package(Catch2 2 QUIET)
   ioc_require(Catch2_FOUND catch2 "Catch2 v2")

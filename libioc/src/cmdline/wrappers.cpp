@@ -167,7 +167,15 @@ bool argv_quote_open(std::string_view s) {
   }
   bool quoted = false;
   std::size_t i = w.end;
+  // The next quote and backslash at or after i (recomputed once passed).
+  std::size_t next_quote = std::min(s.find('"', i), s.size());
+  std::size_t next_backslash = std::min(s.find('\\', i), s.size());
   while (i < s.size()) {
+    // Only backslashes and quotes matter: jump to the next one (memchr).
+    if (next_quote < i) next_quote = std::min(s.find('"', i), s.size());
+    if (next_backslash < i) next_backslash = std::min(s.find('\\', i), s.size());
+    i = std::min(next_quote, next_backslash);
+    if (i >= s.size()) break;
     const char c = s[i];
     if (c == '\\') {
       std::size_t run_end = i;

@@ -487,7 +487,7 @@ bool peel_records(const io::InputOptions& input, const std::vector<std::string>&
       return r;
     }
     if (o.format == io::OutputFormat::kJsonl) {
-      r.text = dump(to_json(p, src, o.text.explain));
+      r.text = to_jsonl_line(p, src, o.text.explain) + "\n";
     } else {
       ordered_json row = ordered_json::object();
       row["source"] = src;

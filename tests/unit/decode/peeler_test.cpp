@@ -269,3 +269,31 @@ TEST_CASE("pretty_script: one statement per line", "[decode][report]") {
   // Short blocks stay inline; pipelines and member access stay joined.
   CHECK(pretty_script("$x|?{$_}|%{$_.a;$_.b};$y") == "$x|?{$_}|%{\n    $_.a;\n    $_.b\n};\n$y\n");
 }
+
+TEST_CASE("to_jsonl_line: the same record as to_json", "[decode][report]") {
+  const std::vector<std::string> inputs = {
+      "powershell -noP -sta -w 1 -enc " + enc("whoami"),
+      "powershell -c \"IEX ([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('" +
+          enc("Write-Output 'x'") + "')))\"",
+      "schtasks.exe /Create /F /RU system /SC DAILY /ST 10:51 /TN Updater /TR \"powershell.exe "
+      "-NonI "
+      "-W hidden -c \\\"IEX ([Text.Encoding]::UNICODE.GetString([Convert]::FromBase64String((gp "
+      "HKLM:\\Software\\Microsoft\\Network debug).debug)))\\\"\"",
+      "sv d (New-Object "
+      "IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('" +
+          deflate_b64(tiny_pe()) + "'),[IO.Compression.CompressionMode]::Decompress))",
+      "powershell -enc !!!!",
+      "('Amsi'+'Utils') ; \"quotes \\\" and \\\\ and \t tabs\" \x01",
+      "plain text, nothing encoded",
+  };
+  for (const std::string& in : inputs) {
+    INFO(in.substr(0, 80));
+    const Peeled p = peel(in);
+    for (bool explain : {false, true}) {
+      const std::string fast = to_jsonl_line(p, "src:1", explain);
+      const std::string slow = to_json(p, "src:1", explain).dump();
+      CHECK(fast == slow);
+      CHECK(nlohmann::ordered_json::parse(fast) == to_json(p, "src:1", explain));
+    }
+  }
+}

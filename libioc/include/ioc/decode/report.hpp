@@ -33,6 +33,10 @@ namespace ioc::decode {
 /// With `explain`, each layer also carries "cyberchef": its recipe in CyberChef's compact form.
 nlohmann::ordered_json to_json(const Peeled& p, std::string_view source, bool explain = false);
 
+/// The same record as to_json(p, source, explain).dump(), without the newline,
+/// written by a streaming writer (RapidJSON): psdecode's JSON-lines output.
+std::string to_jsonl_line(const Peeled& p, std::string_view source, bool explain = false);
+
 struct TextOptions {
   bool pretty = false;   ///< the decoded script one statement per line
   bool color = false;    ///< ANSI highlighting (a terminal without NO_COLOR)
