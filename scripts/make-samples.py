@@ -14,6 +14,7 @@ import io
 import json
 import random
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -28,20 +29,9 @@ PRINTABLE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "'\"`$")
 STAGING_KEY = "".join(rng.choice(PRINTABLE) for _ in range(32))
 
 
-def rc4(key: bytes, data: bytes) -> bytes:
-    s = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + s[i] + key[i % len(key)]) % 256
-        s[i], s[j] = s[j], s[i]
-    out = bytearray()
-    i = j = 0
-    for b in data:
-        i = (i + 1) % 256
-        j = (j + s[i]) % 256
-        s[i], s[j] = s[j], s[i]
-        out.append(b ^ s[(s[i] + s[j]) % 256])
-    return bytes(out)
+# RC4 as the launcher generator implements it (one implementation for both).
+sys.path.insert(0, str(ROOT / "tests" / "gen"))
+from empire_gen import rc4  # noqa: E402
 
 
 def session_cookie() -> str:

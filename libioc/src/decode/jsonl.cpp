@@ -1,6 +1,6 @@
-// psdecode's JSON line, written by RapidJSON's streaming writer: the same
-// record as to_json(...).dump() (a unit test compares them), at a fraction of
-// the cost — nlohmann's serializer was a third of psdecode's time on launchers.
+// psdecode's JSON record, written by RapidJSON's streaming writer: the one
+// definition of its keys (to_json parses it). nlohmann's serializer measured at
+// about a third of psdecode's time on launcher command lines.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 

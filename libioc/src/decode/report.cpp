@@ -17,70 +17,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json powershell_json(const cmdline::PowerShellArgs& a) {
-  ordered_json j = ordered_json::object();
-  j["executable"] = a.executable;
-  if (a.has_encoded_command) j["encoded_command"] = true;
-  if (a.has_command) j["command"] = true;
-  if (!a.file.empty()) j["file"] = a.file;
-  for (auto [name, on] : {std::pair{"noprofile", a.noprofile},
-                          {"noninteractive", a.noninteractive},
-                          {"nologo", a.nologo},
-                          {"noexit", a.noexit},
-                          {"sta", a.sta},
-                          {"mta", a.mta}})
-    if (on) j[name] = true;
-  for (auto [name, value] :
-       {std::pair<const char*, const std::string*>{"window_style", &a.window_style},
-        {"execution_policy", &a.execution_policy},
-        {"version", &a.version},
-        {"input_format", &a.input_format},
-        {"output_format", &a.output_format},
-        {"configuration_name", &a.configuration_name},
-        {"encoded_arguments", &a.encoded_arguments}})
-    if (!value->empty()) j[name] = *value;
-  if (!a.unknown.empty()) j["unknown"] = a.unknown;
-  return j;
-}
-
-ordered_json empire_json(const stager::EmpireConfig& e) {
-  ordered_json j;
-  j["variant"] = e.variant;
-  j["confidence"] = e.confidence;
-  j["ua"] = e.ua;
-  j["server"] = e.server;
-  j["server_encoding"] = e.server_encoding;
-  j["uris"] = e.uris;
-  j["staging_key"] = e.staging_key;
-  j["cookie_name"] = e.cookie_name;
-  j["session_cookie"] = e.session_cookie;
-  if (e.cookie_decoded) {
-    const auto& c = *e.cookie_decoded;
-    j["cookie_decoded"] = {
-        {"session_id", c.session_id}, {"language", c.language}, {"meta", c.meta},
-        {"additional", c.additional}, {"length", c.length},     {"verified", c.verified}};
-  } else {
-    j["cookie_decoded"] = nullptr;
-  }
-  j["proxy"] = {{"mode", e.proxy.mode}, {"url", e.proxy.url}, {"creds", e.proxy.creds}};
-  j["bypasses"] = e.bypasses;
-  j["tls_validation_disabled"] = e.tls_validation_disabled;
-  j["custom_headers"] = e.custom_headers;
-  return j;
-}
-
-ordered_json persistence_json(const cmdline::Persistence& p) {
-  ordered_json j;
-  j["mechanism"] = p.mechanism;
-  j["task_name"] = p.task_name;
-  j["schedule"] = p.schedule;
-  j["start_time"] = p.start_time;
-  j["run_as"] = p.run_as;
-  j["key"] = p.key;
-  j["value_name"] = p.value_name;
-  return j;
-}
-
 // ANSI styling, and escaping of untrusted text when the output is a terminal.
 struct Style {
   bool on;
@@ -127,70 +63,10 @@ std::string layer_line(const Peeled& p, std::size_t i) {
 
 }  // namespace
 
-std::string cyberchef_of(const std::string& recipe_text) {
-  auto r = recipe::parse_recipe(recipe_text);
-  if (!r) return "";
-  auto chef = recipe::to_cyberchef_compact(*r);
-  return chef ? *chef : "";
-}
-
 ordered_json to_json(const Peeled& p, std::string_view source, bool explain_layers) {
-  ordered_json j;
-  j["source"] = source;
-  j["input_kind"] = p.input_kind;
-  j["wrappers"] = p.wrappers;
-  j["powershell_args"] =
-      p.powershell_args ? powershell_json(*p.powershell_args) : ordered_json::object();
-  j["layers"] = ordered_json::array();
-  for (const Layer& l : p.layers) {
-    ordered_json lj;
-    lj["op"] = l.op;
-    lj["encoding"] = l.encoding;
-    lj["span"] = {l.begin, l.end};
-    lj["ok"] = l.ok;
-    lj["parent"] = l.parent;
-    lj["executed"] = l.executed;
-    lj["recipe"] = l.recipe;
-    if (explain_layers) lj["cyberchef"] = l.op == "fold" ? "" : cyberchef_of(l.recipe);
-    if (!l.ok) lj["error"] = l.error;
-    j["layers"].push_back(std::move(lj));
-  }
-  j["decoded"] = p.decoded;
-  j["deobfuscated"] = p.deobfuscated;
-  j["artifacts"] = ordered_json::array();
-  for (const Artifact& a : p.artifacts) {
-    j["artifacts"].push_back({{"kind", a.kind},
-                              {"size", a.size},
-                              {"sha256", a.sha256},
-                              {"prefix_hex", a.prefix_hex},
-                              {"layer", a.layer}});
-  }
-  j["unresolved"] = p.unresolved;
-  j["warnings"] = p.warnings;
-  ordered_json fw;
-  fw["name"] = p.framework.name;
-  fw["variant"] = p.framework.variant;
-  fw["confidence"] = p.framework.confidence;
-  if (p.other) {
-    fw["urls"] = p.other->urls;
-    fw["hosts"] = p.other->hosts;
-    fw["ports"] = p.other->ports;
-    fw["user_agents"] = p.other->user_agents;
-    fw["evidence"] = p.other->evidence;
-  }
-  j["framework"] = std::move(fw);
-  j["empire"] = p.empire ? empire_json(*p.empire) : ordered_json(nullptr);
-  if (p.registry_payload) {
-    j["registry_payload"] = {{"key", p.registry_payload->key},
-                             {"value", p.registry_payload->value},
-                             {"encoding", p.registry_payload->encoding}};
-  } else {
-    j["registry_payload"] = nullptr;
-  }
-  j["persistence"] = p.persistence ? persistence_json(*p.persistence) : ordered_json(nullptr);
-  j["iocs"] = ordered_json::array();
-  for (const Ioc& i : p.iocs) j["iocs"].push_back({{"type", i.type}, {"value", i.value}});
-  return j;
+  // One writer defines the record: to_jsonl_line. This is its parsed form (for
+  // --field, which adds the report to the input record).
+  return ordered_json::parse(to_jsonl_line(p, source, explain_layers));
 }
 
 std::string explain(const Peeled& p) {

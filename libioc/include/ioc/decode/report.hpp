@@ -31,10 +31,11 @@
 namespace ioc::decode {
 
 /// With `explain`, each layer also carries "cyberchef": its recipe in CyberChef's compact form.
+/// The parsed form of to_jsonl_line (which writes the record).
 nlohmann::ordered_json to_json(const Peeled& p, std::string_view source, bool explain = false);
 
-/// The same record as to_json(p, source, explain).dump(), without the newline,
-/// written by a streaming writer (RapidJSON): psdecode's JSON-lines output.
+/// psdecode's JSON record on one line (no newline), written by a streaming
+/// writer (RapidJSON): the one place the record's keys are defined.
 std::string to_jsonl_line(const Peeled& p, std::string_view source, bool explain = false);
 
 struct TextOptions {
