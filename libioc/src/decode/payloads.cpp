@@ -137,6 +137,47 @@ Compression compression_in(std::string_view s, std::size_t begin) {
   return gz > df ? Compression::kGzip : Compression::kDeflate;
 }
 
+// The variable a statement assigns ("$s" of "$s = ..." / "$s=New-Object ..."),
+// lower-cased with its '$'; empty when the statement is not an assignment.
+std::string assigned_variable(std::string_view s, std::size_t begin) {
+  const auto [b, e] = statement(s, begin, begin);
+  (void)e;
+  std::size_t i = b;
+  while (i < begin && (s[i] == ' ' || s[i] == '\t')) ++i;
+  if (i >= begin || s[i] != '$') return "";
+  std::size_t j = i + 1;
+  while (j < begin &&
+         (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == ':'))
+    ++j;
+  std::size_t k = j;
+  while (k < begin && s[k] == ' ') ++k;
+  if (j == i + 1 || k >= begin || s[k] != '=' || (k + 1 < begin && s[k + 1] == '=')) return "";
+  return text::to_lower_ascii(s.substr(i, j - i));
+}
+
+// A compression stream opened later over a variable: "GzipStream($s," after
+// "$s = New-Object IO.MemoryStream(,[Convert]::FromBase64String('...'))".
+// Returns the compression and the position of that stream's statement.
+std::pair<Compression, std::size_t> compression_via(std::string_view s, std::size_t from,
+                                                    const std::string& var) {
+  constexpr std::size_t kReach = 4096;
+  const std::string_view rest = s.substr(from, std::min(kReach, s.size() - from));
+  for (auto [name, kind] : {std::pair{std::string_view("gzipstream"), Compression::kGzip},
+                            {std::string_view("deflatestream"), Compression::kDeflate}}) {
+    for (std::size_t at = text::ifind(rest, name); at != std::string_view::npos;
+         at = text::ifind(rest, name, at + 1)) {
+      std::size_t i = at + name.size();
+      while (i < rest.size() && (rest[i] == ' ' || rest[i] == '(')) ++i;
+      if (text::iequals(rest.substr(i, var.size()), var) &&
+          (i + var.size() >= rest.size() ||
+           !(std::isalnum(static_cast<unsigned char>(rest[i + var.size()])) ||
+             rest[i + var.size()] == '_')))
+        return {kind, from + at};
+    }
+  }
+  return {Compression::kNone, 0};
+}
+
 std::string strip_space(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -215,6 +256,16 @@ std::vector<Payload> find_payloads(std::string_view script) {
       p.compression = compression_in(script, at);
       p.encoding = getstring_encoding(script, at);
       p.executed = is_executed(script, at, p.end);
+      if (p.compression == Compression::kNone) {
+        // The bytes may go through a variable into a stream opened later.
+        if (const std::string var = assigned_variable(script, at); !var.empty()) {
+          const auto [kind, where] = compression_via(script, p.end, var);
+          if (kind != Compression::kNone) {
+            p.compression = kind;
+            p.executed = p.executed || is_executed(script, where, where);
+          }
+        }
+      }
       out.push_back(std::move(p));
     }
   }

@@ -425,6 +425,13 @@ class Peeler {
       break;
     }
     identify_framework();
+    // A framework parser that undid the XOR loop and read the stager has resolved it.
+    if (out_.other && out_.other->name == "cobaltstrike" &&
+        (!out_.other->hosts.empty() || !out_.other->urls.empty())) {
+      std::erase_if(out_.unresolved, [](const std::string& u) {
+        return u.find("custom decoder (-bxor") != std::string::npos;
+      });
+    }
     collect_iocs(out_);
   }
 

@@ -304,3 +304,22 @@ TEST_CASE("to_jsonl_line: one valid JSON line per record, to_json its parsed for
     }
   }
 }
+
+TEST_CASE("peel: a compression stream opened over a variable", "[decode][peeler]") {
+  const std::string stage2 = "Write-Output 'via a variable'";
+  Peeled p =
+      peel("$s=New-Object IO.MemoryStream(,[Convert]::FromBase64String(\"" + gzip_b64(stage2) +
+           "\"));IEX (New-Object IO.StreamReader(New-Object IO.Compression.GzipStream($s,"
+           "[IO.Compression.CompressionMode]::Decompress))).ReadToEnd();");
+  REQUIRE_FALSE(p.layers.empty());
+  CHECK(p.layers.back().op == "gzip");
+  CHECK(p.layers.back().executed);
+  CHECK(p.decoded == stage2);
+  // Another variable's stream is not this one's.
+  Peeled other =
+      peel("$s=[Convert]::FromBase64String('" + gzip_b64(stage2) +
+           "');$t=New-Object "
+           "IO.Compression.GzipStream($sx,[IO.Compression.CompressionMode]::Decompress)");
+  REQUIRE_FALSE(other.layers.empty());
+  CHECK(other.layers.back().op == "frombase64string");
+}
