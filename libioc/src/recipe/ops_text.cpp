@@ -118,15 +118,19 @@ Result<const text::Regex*> compiled(const Args& a) {
   thread_local std::map<std::string, text::Regex> cache;
   std::string key = a.text(0);
   for (std::size_t i = 2; i < 5; ++i) key += a.boolean(i) ? '1' : '0';
-  if (auto it = cache.find(key); it != cache.end()) return &it->second;
-  IOC_ASSIGN_OR_RETURN(text::Regex re,
-                       text::Regex::compile(a.text(0), {.case_insensitive = a.boolean(2),
-                                                        .dot_matches_newline = a.boolean(4),
-                                                        .multiline = a.boolean(3)}));
-  if (a.integer(1) < 0 || a.integer(1) > re.groups())
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    IOC_ASSIGN_OR_RETURN(text::Regex re,
+                         text::Regex::compile(a.text(0), {.case_insensitive = a.boolean(2),
+                                                          .dot_matches_newline = a.boolean(4),
+                                                          .multiline = a.boolean(3)}));
+    if (cache.size() >= 64) cache.clear();
+    it = cache.emplace(std::move(key), std::move(re)).first;
+  }
+  // The group is checked on every call: the cache is keyed by the pattern only.
+  if (a.integer(1) < 0 || a.integer(1) > it->second.groups())
     return make_error(ErrorCode::kUsage, "the pattern has no group " + a.text(1));
-  if (cache.size() >= 64) cache.clear();
-  return &cache.emplace(std::move(key), std::move(re)).first->second;
+  return &it->second;
 }
 
 Result<void> validate_regex(const Args& a) {
@@ -173,6 +177,12 @@ Result<std::vector<std::string>> cc_regex(const json& a) {
 
 Result<json> cc_to_regex(const Args& a) {
   if (a.integer(1) > 1) return cc_unsupported("Regular expression", "a group other than 0 or 1");
+  if (a.integer(1) == 1) {
+    // "List capture groups" lists every group: the same only with exactly one.
+    auto re = text::Regex::compile(a.text(0));
+    if (!re || re->groups() != 1)
+      return cc_unsupported("Regular expression", "listing one group of a pattern with several");
+  }
   return json::array({"User defined", a.text(0), a.boolean(2), a.boolean(3), a.boolean(4), false,
                       false, false, a.integer(1) == 0 ? "List matches" : "List capture groups"});
 }

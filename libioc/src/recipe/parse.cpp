@@ -223,8 +223,8 @@ std::string to_text(const Recipe& recipe) {
     out += step.op->name;
     for (std::size_t i = 0; i < step.op->args.size(); ++i) {
       const ArgSpec& spec = step.op->args[i];
-      auto def = bind_args(*step.op, {}, {});
-      if (def && def->text(i) == step.args.text(i)) continue;
+      // Defaults in the tables are written in canonical form.
+      if (spec.default_value == step.args.text(i)) continue;
       out += ' ';
       out += spec.name;
       out += '=';

@@ -112,3 +112,22 @@ TEST_CASE("to_cyberchef_json and to_cyberchef_compact", "[recipe][cyberchef]") {
   REQUIRE_FALSE(none);
   CHECK(none.error().message == "CyberChef has no operation like 'inflate'");
 }
+
+TEST_CASE("to_cyberchef_compact: one group of a several-group pattern has no CyberChef form",
+          "[recipe][cyberchef]") {
+  // Found by recipe_parse_fuzz: "List capture groups" would list both groups.
+  auto two = parse_recipe("regex_extract \"(Ai)a(b)\" group=1");
+  REQUIRE(two);
+  auto chef = to_cyberchef_compact(*two);
+  REQUIRE_FALSE(chef);
+  CHECK(chef.error().code == ioc::ErrorCode::kUnsupported);
+  CHECK(to_text(*two) == "regex_extract pattern=(Ai)a(b) group=1");
+
+  auto one = parse_recipe("regex_extract \"a(b)\" group=1");
+  REQUIRE(one);
+  auto chef1 = to_cyberchef_compact(*one);
+  REQUIRE(chef1);
+  auto back = parse_recipe(*chef1);
+  REQUIRE(back);
+  CHECK(back->steps[0].args.text(1) == "1");
+}
