@@ -20,8 +20,29 @@ namespace {
 
 constexpr unsigned kHelpWidth = 100;
 
-std::string format_choices() {
-  return "text, jsonl, csv or tsv";
+std::string format_choices(std::string_view extra) {
+  std::vector<std::string_view> names = {"text", "jsonl", "csv", "tsv"};
+  while (!extra.empty()) {
+    const std::size_t sp = extra.find(' ');
+    names.push_back(extra.substr(0, sp));
+    extra = sp == std::string_view::npos ? std::string_view{} : extra.substr(sp + 1);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+bool is_extra_format(std::string_view extra, std::string_view name) {
+  while (!extra.empty()) {
+    const std::size_t sp = extra.find(' ');
+    if (extra.substr(0, sp) == name) return true;
+    if (sp == std::string_view::npos) break;
+    extra.remove_prefix(sp + 1);
+  }
+  return false;
 }
 
 void print_operations(io::OutputFormat format) {
@@ -150,7 +171,7 @@ CommandLine::CommandLine(const ToolInfo& info)
       "record format for --field: auto, jsonl, csv or tsv");
   output_.add_options()("format,f",
                         po::value<std::string>()->value_name("FMT")->default_value("text"),
-                        ("output format: " + format_choices()).c_str())(
+                        ("output format: " + format_choices(info.extra_formats)).c_str())(
       "output-field", po::value<std::string>()->value_name("NAME"),
       "with --field: the key the result is added under (default FIELD_decoded)")(
       "stats", "print counts of records read, decoded and failed on stderr")(
@@ -230,9 +251,16 @@ std::optional<int> CommandLine::finish_parse() {
     std::cout << info_.name << " (ioc-toolkit) " << ioc::version() << '\n';
     return 0;
   }
-  auto format = io::parse_output_format(vm_["format"].as<std::string>());
-  if (!format) return usage_error("--format: " + format.error().message);
-  common_.format = *format;
+  common_.format_name = vm_["format"].as<std::string>();
+  if (is_extra_format(info_.extra_formats, common_.format_name)) {
+    common_.extra_format = true;
+  } else {
+    auto format = io::parse_output_format(common_.format_name);
+    if (!format)
+      return usage_error("--format: unknown format '" + common_.format_name + "'; use " +
+                         format_choices(info_.extra_formats));
+    common_.format = *format;
+  }
   if (vm_.count("list-operations")) {
     print_operations(common_.format);
     return 0;
@@ -244,6 +272,8 @@ std::optional<int> CommandLine::finish_parse() {
     return 0;
   }
   if (vm_.count("recipe")) common_.recipe = vm_["recipe"].as<std::string>();
+  if (!common_.recipe.empty() && common_.extra_format)
+    return usage_error("--recipe writes text, jsonl, csv or tsv, not " + common_.format_name);
   if (vm_.count("print-recipe")) {
     if (common_.recipe.empty()) return usage_error("--print-recipe needs --recipe");
     return print_recipe(info_.name, common_.recipe);

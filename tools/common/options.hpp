@@ -25,13 +25,18 @@ struct ToolInfo {
   std::string_view usage;    ///< "[OPTIONS] [FILE]..."
   bool recipe_short_r;       ///< -r is --recipe (false where -r means recursive)
   std::string_view ok_verb;  ///< what a successful record is called in --stats: "decoded"
+  /// Formats the tool writes besides text/jsonl/csv/tsv ("plain json"); the
+  /// tool reads the name from CommonOptions::format_name.
+  std::string_view extra_formats = {};
 };
 
 struct CommonOptions {
   io::InputOptions input;
   io::OutputFormat format = io::OutputFormat::kText;
-  std::string recipe;      ///< --recipe NAME|FILE|INLINE; empty = the tool's own work
-  std::string output_key;  ///< --output-field
+  std::string format_name = "text";  ///< --format as given
+  bool extra_format = false;         ///< format_name is one of ToolInfo::extra_formats
+  std::string recipe;                ///< --recipe NAME|FILE|INLINE; empty = the tool's own work
+  std::string output_key;            ///< --output-field
   bool stats = false;
   bool no_messages = false;
   Limits limits;

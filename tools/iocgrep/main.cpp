@@ -1,8 +1,60 @@
-// iocgrep — Extract indicators of compromise (IPs, domains, URLs, hashes, ...) from any text,
-// defanged or not. A thin front-end: options here, all the work in libioc.
-#include "common/options.hpp"
+// iocgrep — extract indicators of compromise (IPs, domains, URLs, hashes, ...) from
+// any text, defanged or not. A thin front-end: options here, the work in libioc
+// (ioc/scanner.hpp, ioc/grep.hpp).
+#include <sys/stat.h>
+#include <unistd.h>
 
-int main(int argc, char** argv) {
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+
+#include "common/options.hpp"
+#include "ioc/io/output.hpp"
+#include "ioc/ioc/grep.hpp"
+#include "ioc/ioc/validate.hpp"
+
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+// -r: every regular file under the directories given, in sorted order so that
+// output is reproducible; other arguments as they are.
+std::vector<std::string> expand_paths(const std::vector<std::string>& args, bool recursive,
+                                      ioc::io::Diagnostics& diag) {
+  std::vector<std::string> out;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    if (arg == "-" || !fs::is_directory(arg, ec)) {
+      out.push_back(arg);
+      continue;
+    }
+    if (!recursive) {
+      diag.io_error(arg + ": is a directory (use -r to search it)");
+      continue;
+    }
+    std::vector<std::string> files;
+    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      diag.io_error(arg + ": " + ec.message());
+      continue;
+    }
+    for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+      if (ec) {
+        diag.io_error(arg + ": " + ec.message());
+        break;
+      }
+      std::error_code fec;
+      if (it->is_regular_file(fec)) files.push_back(it->path().string());
+    }
+    std::sort(files.begin(), files.end());
+    out.insert(out.end(), files.begin(), files.end());
+  }
+  return out;
+}
+
+int run(int argc, char** argv) {
   static constexpr ioc::tools::ToolInfo kInfo{
       .name = "iocgrep",
       .summary =
@@ -10,9 +62,129 @@ int main(int argc, char** argv) {
           "defanged or not.",
       .usage = "[OPTIONS] [FILE]...",
       .recipe_short_r = false,
-      .ok_verb = "decoded",
+      .ok_verb = "matched",
+      .extra_formats = "plain json",
   };
-  return ioc::tools::run_recipe_only_tool(
-      kInfo, argc, argv,
-      "indicator extraction is not built yet; only --recipe runs in this version");
+  ioc::tools::CommandLine cmd(kInfo);
+  cmd.tool_options().add_options()(
+      "type,t", po::value<std::string>()->value_name("LIST"),
+      "indicator types to find, comma-separated (default: ipv4 ipv6 ipv4_cidr ipv6_cidr domain "
+      "url email md5 sha1 sha256 sha512); see --list-types")("all", "find every built-in type")(
+      "list-types", "list the indicator types and exit")(
+      "patterns", po::value<std::string>()->value_name("FILE"),
+      "also find custom patterns: 'NAME REGEX' per line (RE2 syntax)")(
+      "recursive,r", "search directories recursively")("with-filename,H",
+                                                       "prefix each plain hit with its file name")(
+      "line-number,n", "prefix each plain hit with its line (record) number")(
+      "byte-offset,b", "prefix each plain hit with its byte offset in the input")(
+      "only-matching,o", "print only the indicators (the default; accepted for grep habits)")(
+      "count,c", "print the number of hits per type instead of the hits")(
+      "quiet,q", "print nothing; exit 0 at the first hit")(
+      "unique,u", "print each type and value once (the first occurrence)")(
+      "sort", "sort hits by type, then value (reads all input first)")(
+      "with-type", "plain format: write TYPE<TAB>VALUE")(
+      "defang", "write values defanged (hxxp, [.]) for tickets and mail")(
+      "no-refang", "do not understand defanged indicators")(
+      "loose", "also read unbracketed ' at ' and ' dot ' in prose as '@' and '.'")(
+      "no-derived", "do not also report a URL's host as a domain or address")(
+      "no-tld-check", "accept domains whose last label is not a delegated TLD")(
+      "unicode", "write internationalized domains as Unicode (U-labels), not xn--")(
+      "registrable", "write domains as their registrable domain (public suffix + 1 label)")(
+      "context-filter", "skip IPv4-like version numbers ('version 1.2.3.4')")(
+      "public-only",
+      "drop private, loopback, link-local, CGNAT, documentation, multicast and "
+      "reserved addresses")(
+      "exclude", po::value<std::string>()->value_name("FILE"),
+      "drop hits covered by FILE: domains (and their subdomains), addresses and CIDR ranges")(
+      "jobs,j", po::value<unsigned>()->value_name("N"),
+      "scan with N threads (default 1); output keeps the input order");
+  if (auto code = cmd.parse(argc, argv)) return *code;
+  const auto& common = cmd.common();
+  if (!common.recipe.empty()) return ioc::tools::run_recipe_mode(cmd);
+  const auto& vm = cmd.vm();
+
+  if (vm.count("list-types")) {
+    const auto defaults = ioc::scan::default_types();
+    for (std::size_t i = 0; i + 1 < ioc::scan::kTypeCount; ++i) {
+      const auto t = static_cast<ioc::scan::Type>(i);
+      std::cout << ioc::scan::type_name(t) << (ioc::scan::has(defaults, t) ? "\tdefault" : "")
+                << '\n';
+    }
+    return 0;
+  }
+
+  ioc::scan::GrepOptions g;
+  auto format = ioc::scan::parse_grep_format(common.format_name);
+  if (!format) return cmd.usage_error("--format: " + format.error().message);
+  g.format = *format;
+  if (vm.count("type")) {
+    auto types = ioc::scan::parse_type_list(vm["type"].as<std::string>());
+    if (!types) return cmd.usage_error("--type: " + types.error().message);
+    g.scan.types = *types;
+  }
+  if (vm.count("all")) g.scan.types |= ioc::scan::all_types();
+  if (vm.count("patterns")) {
+    auto p = ioc::scan::CustomPatterns::load(vm["patterns"].as<std::string>());
+    if (!p) return cmd.usage_error("--patterns: " + p.error().message);
+    g.scan.custom = *p;
+    if (!vm.count("type") && !vm.count("all")) g.scan.types.reset();  // only the patterns
+  }
+  if (vm.count("exclude")) {
+    auto ex = ioc::scan::Exclusions::load(vm["exclude"].as<std::string>());
+    if (!ex) return cmd.usage_error("--exclude: " + ex.error().message);
+    g.exclude = *ex;
+  }
+  g.scan.refang = !vm.count("no-refang");
+  g.scan.loose = vm.count("loose") > 0;
+  g.scan.derived = !vm.count("no-derived");
+  g.scan.tld_check = !vm.count("no-tld-check");
+  g.scan.unicode = vm.count("unicode") > 0;
+  g.scan.context_filter = vm.count("context-filter") > 0;
+  g.with_type = vm.count("with-type") > 0;
+  g.defang = vm.count("defang") > 0;
+  g.with_filename = vm.count("with-filename") > 0;
+  g.line_number = vm.count("line-number") > 0;
+  g.byte_offset = vm.count("byte-offset") > 0;
+  g.count = vm.count("count") > 0;
+  g.quiet = vm.count("quiet") > 0;
+  g.unique = vm.count("unique") > 0;
+  g.sort = vm.count("sort") > 0;
+  g.public_only = vm.count("public-only") > 0;
+  g.registrable = vm.count("registrable") > 0;
+  g.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : 1;
+  if (g.jobs == 0) return cmd.usage_error("--jobs must be at least 1");
+  g.terminator = common.input.separator;
+
+  ioc::io::ignore_sigpipe();
+  ioc::io::Diagnostics diag("iocgrep", "matched");
+  diag.set_quiet(common.no_messages);
+  ioc::io::InputOptions input = common.input;
+  input.paths = expand_paths(common.input.paths, vm.count("recursive") > 0, diag);
+  if (input.paths.empty() && !common.input.paths.empty()) {
+    // Every argument was a directory without -r, or an empty directory.
+    if (common.stats) diag.print_summary();
+    return diag.exit_code();
+  }
+  int code = 0;
+  {
+    ioc::io::Output out;
+    ioc::scan::grep_records(input, g, out, diag);
+    out.flush();
+    if (out.failed()) diag.io_error("write error: " + out.error());
+    code = out.broken_pipe() ? 0 : diag.exit_code();
+    // -q: a hit wins over an unreadable file, as in grep.
+    if (g.quiet && diag.ok() > 0) code = 0;
+  }
+  if (common.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    return ioc::tools::report_internal_error("iocgrep", e);
+  }
 }

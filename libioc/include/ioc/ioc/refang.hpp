@@ -1,0 +1,58 @@
+// ioc/ioc/refang.hpp — undo the defanging analysts apply to indicators, and apply it.
+//
+//   Refanged r;
+//   refang("hxxps://evil[.]com/x and bob[at]evil(.)com", {}, r);
+//   r.text   == "https://evil.com/x and bob@evil.com"
+//   r.raw_offset(8) == 8 (the 'e' of evil), r.changed(0, 17) == true
+//
+// Understood (case-insensitive where letters): [.] (.) {.} [dot] (dot) {dot} with
+// optional inner spaces, \. between host characters, half brackets "1.1.1[.1" and
+// "evil.]com", full-width U+FF0E, ideographic U+3002 and halfwidth U+FF61 full stops
+// between host characters; hxxp hXXp hxxps h**p h__p fxp and [http] [https] [ftp]
+// before ":" or "["; [:] [://] [/]; ":\\" after a scheme; [@] (@) {@} [at] (at) {at}.
+// With `loose`, also unbracketed " at " and " dot " between host characters (off by
+// default: "hosted at evil.com" is prose, not an e-mail address).
+//
+// The output keeps a map back to raw offsets so that every hit can report its raw
+// text. Work and output are linear in the input.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ioc/ioc/types.hpp"
+
+namespace ioc::scan {
+
+struct RefangOptions {
+  bool loose = false;
+};
+
+struct Refanged {
+  std::string text;
+  /// map[i]: raw offset of text[i]; map[text.size()] == raw size.
+  std::vector<std::uint32_t> map;
+  /// Replaced regions of `text`, [begin, end), in order.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> changes;
+
+  std::size_t raw_offset(std::size_t i) const { return map[i]; }
+  /// True when [begin, end) of text overlaps a replaced region.
+  bool changed(std::size_t begin, std::size_t end) const;
+};
+
+/// Refangs `raw` (at most 4 GiB - 1) into `out`. Returns false, leaving `out`
+/// cleared, when nothing needed refanging (the common case: no copy is made).
+bool refang(std::string_view raw, const RefangOptions& options, Refanged& out);
+
+/// Convenience: the refanged text ("" -> "").
+std::string refang_text(std::string_view raw, const RefangOptions& options = {});
+
+/// The defanged form of a canonical value, for tickets and mail: "http" ->
+/// "hxxp", "." -> "[.]" in hosts and addresses, "@" -> "[@]"; IPv6 ":" -> "[:]".
+/// Hashes and other non-network types are returned unchanged.
+std::string defang(Type type, std::string_view value);
+
+}  // namespace ioc::scan

@@ -1,0 +1,89 @@
+// ioc/ioc/scanner.hpp — find indicators in text, in linear time.
+//
+//   scan::Scanner scanner({.types = scan::all_types()});
+//   std::vector<scan::Hit> hits;
+//   scanner.scan("beacon to hxxp://45.77.65[.]211/admin/get.php", hits);
+//   // hits: url "http://45.77.65.211/admin/get.php" (defanged), ipv4 "45.77.65.211" (derived)
+//
+// How: the text is refanged first (refang.hpp) when it holds a defang marker,
+// with a map back to raw offsets. Then one byte-class pass cuts the text into
+// runs of host characters (letters, digits, '.', '-', ':', UTF-8 letters) and
+// exact validators (validate.hpp) decide what each run is: IPv4 (4 groups
+// exactly; 5+ dotted numbers are never an address), IPv6 (inet_pton), CIDR,
+// domain (PSL TLD check), hashes (exact lengths, non-alphanumeric borders), MAC,
+// CVE, ATT&CK, ASN, Bitcoin (checksum verified). URLs are found from "://" and
+// e-mails from '@' with bounded look-behind, so no input is quadratic. The rarer
+// types (user agents, URIs, session keys, registry keys, file paths, ssdeep,
+// custom patterns) use RE2, which is linear too, behind a cheap substring test.
+//
+// A Scanner holds scratch buffers: use one per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ioc/core/result.hpp"
+#include "ioc/ioc/types.hpp"
+
+namespace ioc::scan {
+
+/// Custom patterns from a file: "NAME REGEX" per line (RE2 syntax; '#' starts a
+/// comment line). The value of a hit is capture group 1 when the pattern has
+/// one, else the whole match.
+class CustomPatterns {
+ public:
+  static Result<std::shared_ptr<const CustomPatterns>> parse(std::string_view text,
+                                                             std::string_view source);
+  static Result<std::shared_ptr<const CustomPatterns>> load(const std::string& path);
+  ~CustomPatterns();
+  struct Pattern;
+  const std::vector<Pattern>& patterns() const noexcept { return patterns_; }
+
+ private:
+  std::vector<Pattern> patterns_;
+};
+
+struct ScanOptions {
+  TypeSet types = default_types();
+  bool refang = true;           ///< understand defanged indicators
+  bool loose = false;           ///< also " at " and " dot " in prose
+  bool derived = true;          ///< a URL's host is also a domain / ipv4 / ipv6 hit
+  bool tld_check = true;        ///< domains must end in an ICANN TLD
+  bool unicode = false;         ///< domains as U-labels instead of A-labels
+  bool context_filter = false;  ///< "version 1.2.3.4" is not an IPv4 address
+  std::shared_ptr<const CustomPatterns> custom;
+};
+
+struct Hit {
+  Type type = Type::kIpv4;
+  std::string value;      ///< canonical form (types.hpp, issue text)
+  std::size_t begin = 0;  ///< raw byte span in the scanned text
+  std::size_t end = 0;
+  bool defanged = false;  ///< the raw text was defanged
+  bool derived = false;   ///< taken from inside a URL (its host)
+  std::string name;       ///< kCustom: the pattern's name
+};
+
+class Scanner {
+ public:
+  explicit Scanner(ScanOptions options = {});
+  ~Scanner();
+  Scanner(Scanner&&) noexcept;
+  Scanner& operator=(Scanner&&) noexcept;
+
+  /// Appends the hits in `text` to `hits`, ordered by position.
+  void scan(std::string_view text, std::vector<Hit>& hits);
+
+  const ScanOptions& options() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Convenience for tests and one-off use.
+std::vector<Hit> scan_text(std::string_view text, const ScanOptions& options = {});
+
+}  // namespace ioc::scan

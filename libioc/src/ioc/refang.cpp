@@ -1,0 +1,338 @@
+#include "ioc/ioc/refang.hpp"
+
+#include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <array>
+#include <limits>
+#include <numeric>
+
+#include "ioc/text/ascii.hpp"
+
+namespace ioc::scan {
+namespace {
+
+constexpr bool is_alnum(unsigned char c) noexcept {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+// A byte that can be part of a host name or address: ASCII letters, digits, '-'
+// and any byte of a multi-byte UTF-8 sequence (IDN).
+constexpr bool is_host(unsigned char c) noexcept {
+  return is_alnum(c) || c == '-' || c >= 0x80;
+}
+
+enum : unsigned char { kPlain = 0, kCheck = 1, kLooseCheck = 2 };
+
+constexpr std::array<unsigned char, 256> make_table() {
+  std::array<unsigned char, 256> t{};
+  // Defang markers show up at these bytes: brackets, ':' (after a defanged
+  // scheme), '\\' ("\\."), ']' (".]") and the lead bytes of full-width dots.
+  for (unsigned char c : {'[', '(', '{', ']', ':', '\\'}) t[c] = kCheck;
+  t[0xE3] = kCheck;  // U+3002 ideographic full stop
+  t[0xEF] = kCheck;  // U+FF0E full-width full stop, U+FF61 halfwidth ideographic full stop
+  t[' '] = kLooseCheck;
+  return t;
+}
+constexpr auto kTable = make_table();
+
+struct Match {
+  std::size_t consumed = 0;  ///< bytes replaced, from `start`
+  std::string_view replacement;
+  std::size_t start = 0;  ///< where the replaced bytes begin (<= the trigger byte)
+};
+
+class Matcher {
+ public:
+  Matcher(std::string_view raw, bool loose) : s_(raw), loose_(loose) {}
+
+  unsigned char at(std::size_t i) const noexcept {
+    return i < s_.size() ? static_cast<unsigned char>(s_[i]) : 0;
+  }
+  bool host_before(std::size_t i) const noexcept { return i > 0 && is_host(at(i - 1)); }
+
+  // `copied`: bytes before it are already written out and cannot be replaced.
+  bool match(std::size_t i, std::size_t copied, Match& m) const {
+    const unsigned char c = at(i);
+    m.start = i;
+    // Cheap rejections first: log lines are full of "[22/Aug/2017:23:21:02".
+    const unsigned char raw_next = at(i + 1);
+    const unsigned char next = raw_next | 0x20;
+    if (c == ':' && raw_next != '/' && raw_next != '\\') return false;
+    if ((c == '[' || c == '(' || c == '{') && raw_next != '.' && raw_next != ':' &&
+        raw_next != '/' && raw_next != '@' && raw_next != ' ' && next != 'd' && next != 'a' &&
+        next != 'h' && next != 'f' &&
+        !(i > 0 && (is_alnum(at(i - 1)) || at(i - 1) == '*' || at(i - 1) == '_')))
+      return false;
+    switch (c) {
+      case '[':
+        // "hxxp[:]//": the scheme word before the bracket first.
+        if (scheme_before(i, copied, m)) return true;
+        m.start = i;
+        return bracket(i, m);
+      case '(':
+      case '{': return bracket(i, m);
+      case ':': return scheme_before(i, copied, m);
+      case ']':
+        // "evil.]com": the half bracket after a dot.
+        if (i >= 1 && i - 1 >= copied && at(i - 1) == '.' && host_before(i - 1) &&
+            is_host(at(i + 1))) {
+          m = {2, ".", i - 1};
+          return true;
+        }
+        return false;
+      case '\\':
+        if (at(i + 1) == '.' && i > 0 && is_alnum(at(i - 1)) && is_alnum(at(i + 2))) {
+          m = {2, ".", i};
+          return true;
+        }
+        return false;
+      case 0xE3:
+      case 0xEF: {
+        const bool dot = (c == 0xE3 && at(i + 1) == 0x80 && at(i + 2) == 0x82) ||
+                         (c == 0xEF && at(i + 1) == 0xBC && at(i + 2) == 0x8E) ||
+                         (c == 0xEF && at(i + 1) == 0xBD && at(i + 2) == 0xA1);
+        if (dot && host_before(i) && is_host(at(i + 3))) {
+          m = {3, ".", i};
+          return true;
+        }
+        return false;
+      }
+      case ' ': return loose_ && loose_word(i, m);
+      default: return false;
+    }
+  }
+
+ private:
+  bool bracket(std::size_t i, Match& m) const {
+    const unsigned char open = at(i);
+    const char close = open == '[' ? ']' : open == '(' ? ')' : '}';
+    std::size_t end = i + 1;
+    while (end < s_.size() && end - i <= 9 && s_[end] != close) ++end;
+    if (end < s_.size() && s_[end] == close && end - i <= 9) {
+      std::string_view inner = s_.substr(i + 1, end - i - 1);
+      while (!inner.empty() && inner.front() == ' ') inner.remove_prefix(1);
+      while (!inner.empty() && inner.back() == ' ') inner.remove_suffix(1);
+      const std::size_t consumed = end + 1 - i;
+      const bool around = host_before(i) && is_host(at(end + 1));
+      if ((inner == "." || text::iequals(inner, "dot")) && around) {
+        m = {consumed, ".", i};
+        return true;
+      }
+      if ((inner == "@" || text::iequals(inner, "at")) && i > 0 &&
+          (is_alnum(at(i - 1)) || at(i - 1) == '_' || at(i - 1) == '-' || at(i - 1) == '.') &&
+          is_host(at(end + 1))) {
+        m = {consumed, "@", i};
+        return true;
+      }
+      if (open != '[') return false;
+      if (inner == "." || inner == "dot") return false;  // "[.]" not between host characters
+      if (inner == ":") {
+        m = {consumed, ":", i};
+        return true;
+      }
+      if (inner == "://") {
+        m = {consumed, "://", i};
+        return true;
+      }
+      if (inner == "/" || inner == "//") {
+        m = {consumed, inner == "/" ? "/" : "//", i};
+        return true;
+      }
+      const unsigned char next = at(end + 1);
+      if (next == ':' || next == '[') {
+        for (std::string_view scheme : {"http", "https", "ftp", "hxxp", "hxxps", "fxp"}) {
+          if (text::iequals(inner, scheme)) {
+            const bool tls = inner.size() == 5;
+            const bool ftp = text::lower_ascii(inner[0]) == 'f';
+            m = {consumed, ftp ? "ftp" : tls ? "https" : "http", i};
+            return true;
+          }
+        }
+      }
+    }
+    // "1.1.1[.1": an opening bracket before a dot, never closed.
+    if (open == '[' && at(i + 1) == '.' && host_before(i) && is_host(at(i + 2))) {
+      m = {2, ".", i};
+      return true;
+    }
+    return false;
+  }
+
+  // hxxp hXXp h**p h__p hxxps fxp fxps before the ':' or '[' at i; also a plain
+  // scheme followed by ":\\".
+  bool scheme_before(std::size_t i, std::size_t copied, Match& m) const {
+    std::size_t s = i;
+    while (s > 0 && i - s < 5 && (is_alnum(at(s - 1)) || at(s - 1) == '*' || at(s - 1) == '_')) --s;
+    if (s < copied || i - s < 3 || (s > 0 && (is_alnum(at(s - 1)) || at(s - 1) == '_')))
+      return false;
+    const std::string_view word = s_.substr(s, i - s);
+    const bool ftp = (word[0] | 0x20) == 'f';
+    if (!ftp && (word[0] | 0x20) != 'h') return false;
+    const std::size_t middles = ftp ? 1 : 2;
+    const auto middle = [](unsigned char c) {
+      return c == 'x' || c == 'X' || c == 't' || c == 'T' || c == '*' || c == '_';
+    };
+    if (word.size() != middles + 2 && word.size() != middles + 3) return false;
+    bool defanged = false;
+    for (std::size_t k = 1; k <= middles; ++k) {
+      if (!middle(static_cast<unsigned char>(word[k]))) return false;
+      if ((word[k] | 0x20) != 't') defanged = true;
+    }
+    if ((word[middles + 1] | 0x20) != 'p') return false;
+    const bool tls = word.size() == middles + 3;
+    if (tls && (word.back() | 0x20) != 's') return false;
+    const bool backslashes = at(i) == ':' && at(i + 1) == '\\' && at(i + 2) == '\\';
+    if (!defanged && !backslashes) return false;
+    static constexpr std::string_view kOut[] = {"http",    "https",    "ftp",    "ftps",
+                                                "http://", "https://", "ftp://", "ftps://"};
+    m = {word.size() + (backslashes ? 3 : 0),
+         kOut[(backslashes ? 4 : 0) + (ftp ? 2 : 0) + (tls ? 1 : 0)], s};
+    return true;
+  }
+
+  bool loose_word(std::size_t i, Match& m) const {
+    if (i == 0 || !is_alnum(at(i - 1))) return false;
+    for (auto [word, out] :
+         {std::pair<std::string_view, std::string_view>{" at ", "@"}, {" dot ", "."}}) {
+      if (s_.size() - i > word.size() && text::iequals(s_.substr(i, word.size()), word) &&
+          is_alnum(at(i + word.size()))) {
+        m = {word.size(), out, i};
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string_view s_;
+  bool loose_;
+};
+
+// The first byte at or after i that can start a defang marker (kCheck in
+// kTable), 16 bytes at a time where SSE2 is there: most text has none.
+std::size_t next_trigger(std::string_view s, std::size_t i) {
+#if defined(__SSE2__)
+  const __m128i open_sq = _mm_set1_epi8('['), open_rd = _mm_set1_epi8('('),
+                open_cu = _mm_set1_epi8('{'), close_sq = _mm_set1_epi8(']'),
+                colon = _mm_set1_epi8(':'), backslash = _mm_set1_epi8('\\'),
+                e3 = _mm_set1_epi8(static_cast<char>(0xE3)),
+                ef = _mm_set1_epi8(static_cast<char>(0xEF));
+  while (i + 16 <= s.size()) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open_sq), _mm_cmpeq_epi8(v, open_rd)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, open_cu), _mm_cmpeq_epi8(v, close_sq))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, e3), _mm_cmpeq_epi8(v, ef))));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    i += 16;
+  }
+#endif
+  while (i < s.size() && (kTable[static_cast<unsigned char>(s[i])] & kCheck) == 0) ++i;
+  return i;
+}
+
+}  // namespace
+
+bool Refanged::changed(std::size_t begin, std::size_t end) const {
+  auto it = std::lower_bound(changes.begin(), changes.end(), begin,
+                             [](const auto& c, std::size_t b) { return c.second <= b; });
+  return it != changes.end() && it->first < end;
+}
+
+bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
+  out.text.clear();
+  out.map.clear();
+  out.changes.clear();
+  if (raw.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
+  const Matcher matcher(raw, options.loose);
+  const unsigned char want = options.loose ? kCheck | kLooseCheck : kCheck;
+  std::size_t copied = 0;
+  bool started = false;
+  const auto copy_to = [&](std::size_t end) {
+    out.text.append(raw.data() + copied, end - copied);
+    const std::size_t at = out.map.size();
+    out.map.resize(at + (end - copied));
+    std::iota(out.map.begin() + static_cast<std::ptrdiff_t>(at), out.map.end(),
+              static_cast<std::uint32_t>(copied));
+    copied = end;
+  };
+  for (std::size_t i = 0; i < raw.size();) {
+    if (!options.loose) {
+      i = next_trigger(raw, i);
+      if (i >= raw.size()) break;
+    } else if ((kTable[static_cast<unsigned char>(raw[i])] & want) == 0) {
+      ++i;
+      continue;
+    }
+    Match m;
+    if (!matcher.match(i, copied, m)) {
+      ++i;
+      continue;
+    }
+    if (!started) {
+      started = true;
+      out.text.reserve(raw.size());
+      out.map.reserve(raw.size() + 1);
+    }
+    copy_to(m.start);
+    const auto begin = static_cast<std::uint32_t>(out.text.size());
+    out.text.append(m.replacement);
+    for (std::size_t k = 0; k < m.replacement.size(); ++k)
+      out.map.push_back(static_cast<std::uint32_t>(m.start + std::min(k, m.consumed - 1)));
+    out.changes.emplace_back(begin, static_cast<std::uint32_t>(out.text.size()));
+    i = m.start + m.consumed;
+    copied = i;
+  }
+  if (!started) return false;
+  copy_to(raw.size());
+  out.map.push_back(static_cast<std::uint32_t>(raw.size()));
+  return true;
+}
+
+std::string refang_text(std::string_view raw, const RefangOptions& options) {
+  Refanged r;
+  return refang(raw, options, r) ? std::move(r.text) : std::string(raw);
+}
+
+std::string defang(Type type, std::string_view value) {
+  const auto dots = [](std::string_view s, bool colons) {
+    std::string out;
+    for (char c : s) {
+      if (c == '.')
+        out += "[.]";
+      else if (c == '@')
+        out += "[@]";
+      else if (c == ':' && colons)
+        out += "[:]";
+      else
+        out += c;
+    }
+    return out;
+  };
+  switch (type) {
+    case Type::kIpv4:
+    case Type::kIpv4Cidr:
+    case Type::kDomain:
+    case Type::kEmail: return dots(value, false);
+    case Type::kIpv6:
+    case Type::kIpv6Cidr: return dots(value, true);
+    case Type::kUrl: {
+      const std::size_t sep = value.find("://");
+      if (sep == std::string_view::npos) return std::string(value);
+      std::string scheme(value.substr(0, sep));
+      if (scheme == "http" || scheme == "https")
+        scheme.replace(1, 2, "xx");
+      else if (scheme == "ftp" || scheme == "ftps")
+        scheme.replace(1, 1, "x");
+      std::string_view rest = value.substr(sep + 3);
+      const std::size_t host_end = std::min(rest.find_first_of("/?#"), rest.size());
+      return scheme + "://" + dots(rest.substr(0, host_end), false) +
+             std::string(rest.substr(host_end));
+    }
+    default: return std::string(value);
+  }
+}
+
+}  // namespace ioc::scan

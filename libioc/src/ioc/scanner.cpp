@@ -1,0 +1,976 @@
+#include "ioc/ioc/scanner.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <unordered_map>
+
+#include "ioc/ioc/refang.hpp"
+#include "ioc/ioc/validate.hpp"
+#include "ioc/text/ascii.hpp"
+#include "ioc/text/regex.hpp"
+
+namespace ioc::scan {
+
+struct CustomPatterns::Pattern {
+  std::string name;
+  text::Regex re;
+};
+
+CustomPatterns::~CustomPatterns() = default;
+
+Result<std::shared_ptr<const CustomPatterns>> CustomPatterns::parse(std::string_view text,
+                                                                    std::string_view source) {
+  auto out = std::make_shared<CustomPatterns>();
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const std::size_t sp = line.find_first_of(" \t");
+    const std::string where = std::string(source) + ":" + std::to_string(line_no) + ": ";
+    if (sp == std::string_view::npos)
+      return make_error(ErrorCode::kInvalidInput, where + "expected 'NAME REGEX'");
+    std::string name(line.substr(0, sp));
+    std::string_view pattern = line.substr(sp);
+    while (!pattern.empty() && (pattern.front() == ' ' || pattern.front() == '\t'))
+      pattern.remove_prefix(1);
+    for (char c : name)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+        return make_error(ErrorCode::kInvalidInput,
+                          where + "pattern names are letters, digits, '_' and '-': '" + name + "'");
+    if (type_from_name(name))
+      return make_error(ErrorCode::kInvalidInput,
+                        where + "'" + name + "' is a built-in type; choose another name");
+    auto re = text::Regex::compile(pattern);
+    if (!re) return make_error(ErrorCode::kInvalidInput, where + re.error().message);
+    out->patterns_.push_back({std::move(name), std::move(*re)});
+  }
+  if (out->patterns_.empty())
+    return make_error(ErrorCode::kInvalidInput, std::string(source) + ": no patterns");
+  return std::shared_ptr<const CustomPatterns>(std::move(out));
+}
+
+Result<std::shared_ptr<const CustomPatterns>> CustomPatterns::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kIo, path + ": cannot open");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+namespace {
+
+enum : std::uint16_t {
+  kAlpha = 1,
+  kDigit = 2,
+  kHexLetter = 4,
+  kRun = 8,  // letters, digits, '.', '-', ':' and UTF-8 bytes
+  kHigh = 16,
+  kLocal = 32,  // e-mail local part
+  kUrlStop = 64,
+  kDot = 128,
+  kColon = 256,
+};
+
+constexpr std::array<std::uint16_t, 256> make_classes() {
+  std::array<std::uint16_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = kAlpha | kRun | kLocal;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHexLetter, t[c - 32] |= kHexLetter;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kRun | kLocal;
+  t['.'] = kRun | kLocal | kDot;
+  t['-'] = kRun | kLocal;
+  t[':'] = kRun | kColon;
+  for (unsigned char c : {'_', '%', '+'}) t[c] |= kLocal;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = kRun | kHigh;
+  for (int c = 0; c <= 0x20; ++c) t[c] |= kUrlStop;
+  for (unsigned char c : {'\x7f', '"', '\'', '<', '>', '`', '\\', '^', '{', '}', '|'})
+    t[c] |= kUrlStop;
+  return t;
+}
+constexpr auto kClass = make_classes();
+
+inline std::uint16_t cls(char c) noexcept {
+  return kClass[static_cast<unsigned char>(c)];
+}
+inline bool is_alnum(char c) noexcept {
+  return (cls(c) & (kAlpha | kDigit)) != 0;
+}
+inline bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+inline bool is_hex(char c) noexcept {
+  return (cls(c) & (kDigit | kHexLetter)) != 0;
+}
+
+// File extensions that are also TLDs: after a path separator they name files.
+bool ambiguous_tld(std::string_view tld) {
+  static constexpr std::string_view kExt[] = {"zip", "mov", "sh", "py", "md", "ps", "com", "pl",
+                                              "rs",  "cs",  "so", "pm", "cc", "sc", "bz",  "js"};
+  for (std::string_view e : kExt)
+    if (text::iequals(tld, e)) return true;
+  return false;
+}
+
+bool known_scheme(std::string_view s) {
+  static constexpr std::string_view kSchemes[] = {"http",  "https", "ftp",  "ftps",   "sftp",
+                                                  "ws",    "wss",   "tftp", "smb",    "ldap",
+                                                  "ldaps", "rtsp",  "ssh",  "telnet", "irc"};
+  for (std::string_view k : kSchemes)
+    if (text::iequals(s, k)) return true;
+  return false;
+}
+
+// The compiled patterns of the RE2-backed types, shared by every Scanner (RE2
+// objects are safe to use from many threads).
+struct Patterns {
+  text::Regex ua_header, ua_quoted, ua_bare, uri_request, uri_field, uri_quoted, session_bytes,
+      session_cookie, registry, win_path, unix_path, ssdeep;
+};
+
+text::Regex must(std::string_view pattern, bool icase = false) {
+  auto re = text::Regex::compile(pattern, {.case_insensitive = icase});
+  if (!re) throw std::logic_error("built-in pattern: " + re.error().message);
+  return std::move(*re);
+}
+
+const Patterns& patterns() {
+  static const Patterns p{
+      must(R"(user[-_ ]?agent["']?\s*[:=]\s*["']?([A-Za-z][^"'\r\n\t]{2,510}))", true),
+      must(
+          R"(["']((?:Mozilla|Opera|curl|Wget|python-requests|Python-urllib|Go-http-client|)"
+          R"(Java|okhttp|WindowsPowerShell|PowerShell|Microsoft[- ][A-Za-z-]+|)"
+          R"(Microsoft-CryptoAPI|BITS|Dalvik|Apache-HttpClient|libwww-perl)/[^"'\r\n]{1,500})["'])"),
+      must(R"(Mozilla/[0-9.]+ \([^)\r\n]{1,200}\)(?: [A-Za-z]+/[0-9][^ \t\r\n"']*)"
+           R"((?: \([^)\r\n]{1,100}\))?)*)"),
+      must(R"(\b(?:GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|PROPFIND|CONNECT)\s+(/[^\s"']*))"),
+      must(
+          R"(\b(?:uri|uri_path|uri_stem|cs-uri-stem|url_path|request_uri|path)[=:]\s*"?(/[^\s"&]*))",
+          true),
+      must(R"(['"](/[A-Za-z0-9_.~%!$&()*+,;=:@/-]+(?:\?[^'"\s]*)?)['"])"),
+      must(R"(GetBytes\(\s*['"]([^'"\r\n]{8,128})['"]\s*\))", true),
+      must(R"(\bsession=([A-Za-z0-9+/=%_-]{8,}))", true),
+      must(R"(\b(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|)"
+           R"(HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?\\[^\s"'<>|*?]+)"
+           R"((?: [^\s"'<>|*?\\]+\\[^\s"'<>|*?]*)*)",
+           true),
+      must(R"((?:\b[A-Za-z]:\\|\\\\[A-Za-z0-9._$-]+\\|%[A-Za-z_]+%\\)[^\s"'<>|*?]+)"
+           R"((?: [^\s"'<>|*?\\]+\\[^\s"'<>|*?]*)*)"),
+      must(R"((?:^|[\s"'=(,])(/(?:bin|boot|dev|etc|home|lib|lib64|opt|proc|root|run|sbin|srv|)"
+           R"(sys|tmp|usr|var|Users|Library|Applications|private|System|Volumes)/[^\s"'<>|;]*))"),
+      must(R"(\b[0-9]{1,10}:[A-Za-z0-9/+]{3,}:[A-Za-z0-9/+]{3,}(?:,"[^"\r\n]*")?)"),
+  };
+  return p;
+}
+
+std::string_view trim_punct(std::string_view v) {
+  while (!v.empty() && std::strchr(".,;:!?)]}", v.back()) != nullptr) v.remove_suffix(1);
+  return v;
+}
+
+struct Span {
+  std::size_t b, e;
+};
+
+struct TldHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+}  // namespace
+
+struct Scanner::Impl {
+  ScanOptions opt;
+  Refanged rf;
+  std::string_view t;  // the text scanned: refanged, or the raw text itself
+  bool refanged = false;
+  std::vector<Span> covered;
+  std::vector<Hit> hits;  // in `t` coordinates until mapped
+  std::unordered_map<std::string, bool, TldHash, std::equal_to<>> tld_cache;
+
+  bool want(Type type) const { return has(opt.types, type); }
+
+  void add(Type type, std::string value, std::size_t b, std::size_t e, bool derived = false) {
+    Hit h;
+    h.type = type;
+    h.value = std::move(value);
+    h.begin = b;
+    h.end = e;
+    h.derived = derived;
+    hits.push_back(std::move(h));
+  }
+
+  bool defanged(std::size_t b, std::size_t e) const { return refanged && rf.changed(b, e); }
+
+  void scan(std::string_view raw, std::vector<Hit>& out) {
+    hits.clear();
+    covered.clear();
+    refanged = opt.refang && refang(raw, {.loose = opt.loose}, rf);
+    t = refanged ? std::string_view(rf.text) : raw;
+    if (want(Type::kUrl)) urls();
+    if (want(Type::kEmail)) emails();
+    std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.b < b.b; });
+    tokens();
+    regex_types();
+    // Stable insertion sort for the usual few hits per record, mostly in order
+    // already; a merge sort for many (insertion would be quadratic).
+    const auto by_begin = [](const Hit& a, const Hit& b) { return a.begin < b.begin; };
+    if (hits.size() > 32 && !std::is_sorted(hits.begin(), hits.end(), by_begin))
+      std::stable_sort(hits.begin(), hits.end(), by_begin);
+    for (std::size_t i = 1; i < hits.size(); ++i) {
+      if (hits[i - 1].begin <= hits[i].begin) continue;
+      Hit h = std::move(hits[i]);
+      std::size_t j = i;
+      for (; j > 0 && hits[j - 1].begin > h.begin; --j) hits[j] = std::move(hits[j - 1]);
+      hits[j] = std::move(h);
+    }
+    if (want(Type::kSessionKey)) drop_hashes_of_session_keys();
+    for (Hit& h : hits) {
+      h.defanged = defanged(h.begin, h.end);
+      if (refanged) {
+        h.begin = rf.map[h.begin];
+        h.end = rf.map[h.end];
+      }
+      out.push_back(std::move(h));
+    }
+  }
+
+  // A staging key of 32 hex digits is a session key, not an MD5: the context
+  // that found it is the more specific one. `hits` is sorted by begin.
+  void drop_hashes_of_session_keys() {
+    std::vector<Span> keys;
+    for (const Hit& h : hits)
+      if (h.type == Type::kSessionKey) keys.push_back({h.begin, h.end});
+    if (keys.empty()) return;
+    std::erase_if(hits, [&](const Hit& h) {
+      if (!is_hash_type(h.type)) return false;
+      for (const Span& k : keys)
+        if (k.b == h.begin && k.e == h.end) return true;
+      return false;
+    });
+  }
+
+  // ---- URLs -------------------------------------------------------------
+  void urls() {
+    std::size_t pos = 0;
+    while (true) {
+      const std::size_t k = t.find("://", pos);
+      if (k == std::string_view::npos) return;
+      pos = k + 3;
+      std::size_t s = k;
+      while (s > 0 && k - s < 8 && (cls(t[s - 1]) & kAlpha)) --s;
+      if (s == k || (s > 0 && (is_alnum(t[s - 1]) || t[s - 1] == '_'))) continue;
+      const std::string_view scheme = t.substr(s, k - s);
+      if (!known_scheme(scheme)) continue;
+      // Authority: up to the first '/', '?', '#' or stop byte, at most 512 bytes.
+      const std::size_t a = k + 3;
+      std::size_t i = a;
+      while (i < t.size() && i - a <= 512 && !(cls(t[i]) & kUrlStop) && t[i] != '/' &&
+             t[i] != '?' && t[i] != '#')
+        ++i;
+      if (i - a > 512 || i == a) continue;
+      std::string_view auth = t.substr(a, i - a);
+      std::size_t host_b = a;
+      if (const std::size_t at = auth.rfind('@'); at != std::string_view::npos) host_b = a + at + 1;
+      std::size_t host_e = i;
+      std::string host_value;
+      Type host_type = Type::kDomain;
+      if (host_b < i && t[host_b] == '[') {
+        const std::size_t close = t.find(']', host_b);
+        if (close == std::string_view::npos || close >= i) continue;
+        auto v6 = canonical_ipv6(t.substr(host_b + 1, close - host_b - 1));
+        if (!v6) continue;
+        host_value = *v6;
+        host_type = Type::kIpv6;
+        host_e = close + 1;
+      } else {
+        host_e = host_b;
+        while (host_e < i && t[host_e] != ':') ++host_e;
+        std::string_view host = t.substr(host_b, host_e - host_b);
+        while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+        if (host.empty()) continue;
+        if (auto v4 = canonical_ipv4(host)) {
+          host_value = *v4;
+          host_type = Type::kIpv4;
+        } else if (!canonical_domain(host, {.tld_check = false, .min_two_labels = false})) {
+          continue;
+        }
+      }
+      // A port, if any, is digits.
+      std::size_t p = host_e;
+      if (p < i && t[p] == ':') {
+        ++p;
+        while (p < i && is_digit(t[p])) ++p;
+      }
+      if (p != i) i = p;  // junk after the host: the URL ends there
+      std::size_t end = i;
+      if (end < t.size() && (t[end] == '/' || t[end] == '?' || t[end] == '#'))
+        while (end < t.size() && !(cls(t[end]) & kUrlStop)) ++end;
+      end = trim_url_end(s, host_e, end);
+      std::string value = text::to_lower_ascii(t.substr(s, host_e - s));
+      // Userinfo keeps its case; only scheme and host are lower-cased.
+      if (host_b > a) value.replace(k - s + 3, host_b - a, t.substr(a, host_b - a));
+      value.append(t.substr(host_e, end - host_e));
+      add(Type::kUrl, std::move(value), s, end);
+      covered.push_back({s, end});
+      if (opt.derived) derived_host(host_type, host_value, host_b, host_e);
+      pos = end;
+    }
+  }
+
+  std::size_t trim_url_end(std::size_t s, std::size_t host_e, std::size_t end) const {
+    long round = 0, square = 0;
+    for (std::size_t i = s; i < end; ++i) {
+      if (t[i] == '(') ++round;
+      if (t[i] == ')') --round;
+      if (t[i] == '[') ++square;
+      if (t[i] == ']') --square;
+    }
+    while (end > host_e) {
+      const char c = t[end - 1];
+      if (std::strchr(".,;:!?*'", c) != nullptr) {
+        --end;
+      } else if (c == ')' && round < 0) {
+        ++round;
+        --end;
+      } else if (c == ']' && square < 0) {
+        ++square;
+        --end;
+      } else {
+        break;
+      }
+    }
+    return end;
+  }
+
+  void derived_host(Type type, const std::string& value, std::size_t b, std::size_t e) {
+    if (type == Type::kIpv4 || type == Type::kIpv6) {
+      if (want(type)) add(type, value, b, e, true);
+      return;
+    }
+    if (!want(Type::kDomain)) return;
+    std::string_view host = t.substr(b, e - b);
+    while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+    if (auto d = canonical_domain(host, {.tld_check = opt.tld_check, .unicode = opt.unicode}))
+      add(Type::kDomain, std::move(*d), b, b + host.size(), true);
+  }
+
+  bool is_covered(std::size_t pos) const {
+    for (const Span& s : covered)  // few spans per line; URLs only at this point
+      if (pos >= s.b && pos < s.e) return true;
+    return false;
+  }
+
+  // ---- e-mail addresses ---------------------------------------------------
+  void emails() {
+    const std::size_t url_spans = covered.size();
+    std::size_t pos = 0;
+    while (true) {
+      const std::size_t k = t.find('@', pos);
+      if (k == std::string_view::npos) return;
+      pos = k + 1;
+      if (url_spans > 0 && is_covered(k)) continue;
+      std::size_t lb = k;
+      while (lb > 0 && k - lb < 64 && (cls(t[lb - 1]) & kLocal)) --lb;
+      if (lb > 0 && (cls(t[lb - 1]) & kLocal)) continue;  // local part over 64 bytes
+      while (lb < k && (t[lb] == '.' || t[lb] == '-' || t[lb] == '+')) ++lb;
+      if (lb == k || t[k - 1] == '.') continue;
+      std::size_t de = k + 1;
+      while (de < t.size() && de - k <= 256 && (cls(t[de]) & kRun) && t[de] != ':') ++de;
+      while (de > k + 1 && (t[de - 1] == '.' || t[de - 1] == '-')) --de;
+      if (de == k + 1) continue;
+      auto domain = canonical_domain(t.substr(k + 1, de - k - 1),
+                                     {.tld_check = opt.tld_check, .unicode = opt.unicode});
+      if (!domain) continue;
+      add(Type::kEmail, text::to_lower_ascii(t.substr(lb, k - lb)) + "@" + *domain, lb, de);
+      covered.push_back({lb, de});
+      pos = de;
+    }
+  }
+
+  // ---- runs of host characters ------------------------------------------
+  // Length of the UTF-8 letter, digit or mark at i; 0 when it is another
+  // character (then *skip is its length).
+  std::size_t letter_at(std::size_t i, std::size_t* skip) const {
+    std::int32_t j = 0;
+    UChar32 c;
+    const auto len = static_cast<std::int32_t>(std::min<std::size_t>(t.size() - i, 4));
+    U8_NEXT(reinterpret_cast<const std::uint8_t*>(t.data() + i), j, len, c);
+    *skip = static_cast<std::size_t>(j);
+    if (c < 0) return 0;
+    const auto type = u_charType(c);
+    const bool ok = u_isalnum(c) || type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
+    return ok ? static_cast<std::size_t>(j) : 0;
+  }
+
+  // Bitmaps of the text, one bit per byte: run bytes (letters, digits, '.', '-',
+  // ':', bytes >= 0x80), dots, colons and bytes >= 0x80. Built 16 bytes at a
+  // time; runs are then found with bit scans instead of a branch per byte.
+  struct Bits {
+    std::uint64_t run = 0, dot = 0, colon = 0, high = 0;
+  };
+  std::vector<Bits> bits;
+
+  void build_bits() {
+    const std::size_t n = t.size();
+    bits.assign((n + 63) / 64, Bits{});
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i k20 = _mm_set1_epi8(0x20), ka = _mm_set1_epi8('a'), k25 = _mm_set1_epi8(25),
+                  k0 = _mm_set1_epi8('0'), k9 = _mm_set1_epi8(9), kdot = _mm_set1_epi8('.'),
+                  kdash = _mm_set1_epi8('-'), kcolon = _mm_set1_epi8(':');
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+      const __m128i la = _mm_sub_epi8(_mm_or_si128(v, k20), ka);
+      const __m128i letter = _mm_cmpeq_epi8(_mm_min_epu8(la, k25), la);
+      const __m128i dd = _mm_sub_epi8(v, k0);
+      const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(dd, k9), dd);
+      const __m128i dot = _mm_cmpeq_epi8(v, kdot);
+      const __m128i colon = _mm_cmpeq_epi8(v, kcolon);
+      const __m128i any =
+          _mm_or_si128(_mm_or_si128(letter, digit),
+                       _mm_or_si128(_mm_or_si128(dot, colon), _mm_cmpeq_epi8(v, kdash)));
+      const auto high = static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(v)));
+      const auto run =
+          static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(any))) | high;
+      Bits& w = bits[i / 64];
+      const unsigned shift = i % 64;
+      w.run |= run << shift;
+      w.high |= high << shift;
+      w.dot |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(dot))) << shift;
+      w.colon |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(colon)))
+                 << shift;
+    }
+#endif
+    for (; i < n; ++i) {
+      const std::uint16_t c = cls(t[i]);
+      Bits& w = bits[i / 64];
+      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+      if (c & kRun) w.run |= bit;
+      if (c & kHigh) w.high |= bit;
+      if (c & kDot) w.dot |= bit;
+      if (c & kColon) w.colon |= bit;
+    }
+  }
+
+  // The first position >= i whose run bit is `set`, or n.
+  template <bool set>
+  [[gnu::always_inline]] std::size_t next_run_bit(std::size_t i) const {
+    const std::size_t n = t.size();
+    if (i >= n) return n;
+    std::size_t w = i / 64;
+    std::uint64_t word = set ? bits[w].run : ~bits[w].run;
+    word &= ~std::uint64_t{0} << (i % 64);
+    while (word == 0) {
+      if (++w >= bits.size()) return n;
+      word = set ? bits[w].run : ~bits[w].run;
+    }
+    return std::min(n, w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
+  }
+
+  // Which of dot / colon / high bytes occur in [b, e).
+  struct Flags {
+    bool dot = false, colon = false, high = false;
+  };
+  [[gnu::always_inline]] Flags range_flags(std::size_t b, std::size_t e) const {
+    std::uint64_t dot = 0, colon = 0, high = 0;
+    for (std::size_t w = b / 64; w * 64 < e; ++w) {
+      std::uint64_t mask = ~std::uint64_t{0};
+      if (w == b / 64) mask &= ~std::uint64_t{0} << (b % 64);
+      if ((w + 1) * 64 > e && e % 64 != 0) mask &= ~std::uint64_t{0} >> (64 - e % 64);
+      dot |= bits[w].dot & mask;
+      colon |= bits[w].colon & mask;
+      high |= bits[w].high & mask;
+    }
+    return {dot != 0, colon != 0, high != 0};
+  }
+
+  void tokens() {
+    std::size_t min_plain_run = std::numeric_limits<std::size_t>::max();
+    if (want(Type::kBtc)) min_plain_run = 14;
+    if (want(Type::kMd5) || want(Type::kSha1) || want(Type::kSha256) || want(Type::kSha512))
+      min_plain_run = std::min<std::size_t>(min_plain_run, 32);
+    if (want(Type::kCve) || want(Type::kAttack) || want(Type::kAsn) || want(Type::kMac))
+      min_plain_run = 0;
+    build_bits();
+    const std::size_t n = t.size();
+    std::size_t ci = 0;
+    std::size_t i = 0;
+    while (true) {
+      const std::size_t b0 = next_run_bit<true>(i);
+      if (b0 >= n) break;
+      const std::size_t e0 = next_run_bit<false>(b0);
+      i = e0;
+      const Flags f = range_flags(b0, e0);
+      const bool colon = f.colon;
+      if (!f.dot && !colon && e0 - b0 < min_plain_run) continue;
+      if (!f.high) {
+        region(b0, e0, colon, ci);
+        continue;
+      }
+      // UTF-8 inside: only letters, digits and marks belong to a run.
+      std::size_t k = b0;
+      while (k < e0) {
+        std::size_t skip = 1;
+        if ((cls(t[k]) & kHigh) && letter_at(k, &skip) == 0) {
+          k += std::max<std::size_t>(skip, 1);
+          continue;
+        }
+        const std::size_t b = k;
+        while (k < e0) {
+          if (cls(t[k]) & kHigh) {
+            const std::size_t len = letter_at(k, &skip);
+            if (len == 0) break;
+            k += len;
+          } else {
+            ++k;
+          }
+        }
+        region(b, std::min(k, e0), colon, ci);
+      }
+    }
+  }
+
+  // A run [b, e): the parts outside URLs and e-mail addresses (handled there).
+  void region(std::size_t b, std::size_t e, bool colon, std::size_t& ci) {
+    while (ci < covered.size() && covered[ci].e <= b) ++ci;
+    if (ci < covered.size() && covered[ci].b < e) {
+      std::size_t from = b;
+      for (std::size_t k = ci; k < covered.size() && covered[k].b < e; ++k) {
+        if (covered[k].b > from) run(from, covered[k].b, colon);
+        from = std::max(from, covered[k].e);
+      }
+      if (from < e) run(from, e, colon);
+      return;
+    }
+    run(b, e, colon);
+  }
+
+  void run(std::size_t b, std::size_t e, bool colon) {
+    if (colon && std::memchr(t.data() + b, ':', e - b) != nullptr) {
+      colon_run(b, e);
+      return;
+    }
+    piece(b, e);
+  }
+
+  void colon_run(std::size_t b, std::size_t e) {
+    while (e > b && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
+    while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
+    if (b >= e) return;
+    if (e - b == 17 && want(Type::kMac)) {
+      if (auto mac = canonical_mac(t.substr(b, 17))) {
+        add(Type::kMac, std::move(*mac), b, e);
+        return;
+      }
+    }
+    if (want(Type::kIpv6) || want(Type::kIpv6Cidr)) {
+      std::size_t tail_e = e;
+      while (tail_e > b && t[tail_e - 1] == ':' && !(tail_e - b >= 2 && t[tail_e - 2] == ':'))
+        --tail_e;
+      // The whole run, else the longest suffix after a ':' ("src:2001:db8::1").
+      std::size_t tries = 0;
+      for (std::size_t s = b; s < tail_e && tries < 8; ++s) {
+        // A suffix only after a one-word label and a single colon ("src:").
+        if (s != b && !(t[s - 1] == ':' && t[s] != ':' && label_prefix(b, s - 1))) continue;
+        ++tries;
+        if (ipv6_at(s, tail_e)) {
+          if (s > b) split_colons(b, s - 1);
+          return;
+        }
+      }
+    }
+    split_colons(b, e);
+  }
+
+  // "src", "dst", "ip6": letters and digits with a letter that is not a hex digit.
+  bool label_prefix(std::size_t b, std::size_t e) const {
+    bool non_hex = false;
+    for (std::size_t i = b; i < e; ++i) {
+      if (!is_alnum(t[i])) return false;
+      non_hex |= (cls(t[i]) & kAlpha) && !is_hex(t[i]);
+    }
+    return non_hex;
+  }
+
+  bool ipv6_at(std::size_t b, std::size_t e) {
+    const std::string_view cand = t.substr(b, e - b);
+    if (std::count(cand.begin(), cand.end(), ':') < 2) return false;
+    auto addr = parse_ipv6(cand);
+    if (!addr) return false;
+    std::size_t end = e;
+    if (end < t.size() && t[end] == '%') {  // zone id: dropped from the value
+      std::size_t z = end + 1;
+      while (z < t.size() && z - end < 32 && (is_alnum(t[z]) || t[z] == '_' || t[z] == '.')) ++z;
+      if (z > end + 1) end = z;
+    }
+    std::string value = format_ipv6(*addr);
+    if (end < t.size() && t[end] == '/' && want(Type::kIpv6Cidr)) {
+      std::size_t d = end + 1;
+      while (d < t.size() && d - end <= 4 && is_digit(t[d])) ++d;
+      if (d > end + 1 && d - end <= 4 && (d == t.size() || !is_alnum(t[d]))) {
+        if (is_ipv6_cidr(std::string(value) + std::string(t.substr(end, d - end)))) {
+          add(Type::kIpv6Cidr, value + std::string(t.substr(end, d - end)), b, d);
+          return true;
+        }
+      }
+    }
+    if (want(Type::kIpv6)) add(Type::kIpv6, std::move(value), b, end);
+    return true;
+  }
+
+  void split_colons(std::size_t b, std::size_t e) {
+    std::size_t s = b;
+    for (std::size_t i = b; i <= e; ++i) {
+      if (i == e || t[i] == ':') {
+        if (i > s) piece(s, i);
+        s = i + 1;
+      }
+    }
+  }
+
+  // A colon-free run: IPv4, domain, hash, CVE, ATT&CK, ASN, MAC, BTC.
+  void piece(std::size_t b, std::size_t e) {
+    while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
+    while (e > b && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
+    if (b >= e) return;
+    std::size_t dots = 0, dashes = 0;
+    bool letters = false;
+    for (std::size_t i = b; i < e; ++i) {
+      const std::uint16_t c = cls(t[i]);
+      letters |= (c & (kAlpha | kHigh)) != 0;
+      dots += t[i] == '.';
+      dashes += t[i] == '-';
+    }
+    const std::string_view p = t.substr(b, e - b);
+    if (!letters) {
+      if (dots == 0) return;
+      if (dashes > 0) {  // "1.2.3.4-1.2.3.9": each side on its own
+        std::size_t s = b;
+        for (std::size_t i = b; i <= e; ++i)
+          if (i == e || t[i] == '-') {
+            if (i > s) piece(s, i);
+            s = i + 1;
+          }
+        return;
+      }
+      if (dots == 3) ipv4(b, e);
+      return;  // five or more dotted numbers (OIDs, versions) are never an address
+    }
+    if (dots == 0) {
+      if (want(Type::kCve) && dashes >= 2 && p.size() >= 13 &&
+          text::iequals(p.substr(0, 4), "cve-"))
+        cve(p, b, e);
+      if (want(Type::kMac) && p.size() == 17 && dashes == 5) {
+        if (auto mac = canonical_mac(p)) return add(Type::kMac, std::move(*mac), b, e);
+      }
+      if (want(Type::kAsn) && dashes == 0) asn(p, b, e);
+      if (want(Type::kAttack) && dashes == 0) attack(p, b, e);
+    } else {
+      if (want(Type::kAttack) && dots == 1 && dashes == 0) attack(p, b, e);
+      if (want(Type::kMac) && p.size() == 14 && dots == 2) {
+        if (auto mac = canonical_mac(p)) return add(Type::kMac, std::move(*mac), b, e);
+      }
+    }
+    // Alphanumeric sub-runs: hashes ("<md5>.exe") and Bitcoin addresses.
+    const bool hashes =
+        (want(Type::kMd5) || want(Type::kSha1) || want(Type::kSha256) || want(Type::kSha512)) &&
+        p.size() >= 32;
+    if (hashes || (want(Type::kBtc) && p.size() >= 14)) {
+      std::size_t s = b;
+      for (std::size_t i = b; i <= e; ++i) {
+        if (i < e && t[i] != '.' && t[i] != '-') continue;
+        const std::size_t len = i - s;
+        if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
+          if (auto type = hash_type_of(t.substr(s, len)); type && want(*type))
+            add(*type, text::to_lower_ascii(t.substr(s, len)), s, i);
+        } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(t.substr(s, len))) {
+          add(Type::kBtc, std::string(t.substr(s, len)), s, i);
+        }
+        s = i + 1;
+      }
+    }
+    if (dots > 0 && want(Type::kDomain)) domain(b, e);
+  }
+
+  void ipv4(std::size_t b, std::size_t e) {
+    auto addr = parse_ipv4(t.substr(b, e - b));
+    if (!addr) return;
+    if (browser_version(b)) return;
+    if (opt.context_filter && version_context(b)) return;
+    if (e < t.size() && t[e] == '/' && want(Type::kIpv4Cidr)) {
+      std::size_t d = e + 1;
+      while (d < t.size() && d - e <= 3 && is_digit(t[d])) ++d;
+      if (d > e + 1 && d - e <= 3 && (d == t.size() || !is_alnum(t[d]))) {
+        const std::string cidr(t.substr(b, d - b));
+        if (is_ipv4_cidr(cidr)) {
+          add(Type::kIpv4Cidr, format_ipv4(*addr) + std::string(t.substr(e, d - e)), b, d);
+          return;
+        }
+      }
+    }
+    if (want(Type::kIpv4)) add(Type::kIpv4, format_ipv4(*addr), b, e);
+  }
+
+  // "Chrome/118.0.0.0" in a user agent is a browser version, never an address
+  // (unlike "HIER_DIRECT/45.77.65.211" in a proxy log).
+  bool browser_version(std::size_t b) const {
+    if (b < 2 || t[b - 1] != '/') return false;
+    std::size_t w = b - 1;
+    while (w > 0 && b - 1 - w < 16 && (cls(t[w - 1]) & kAlpha)) --w;
+    const std::string_view word = t.substr(w, b - 1 - w);
+    for (std::string_view k : {"Chrome", "Chromium", "Safari", "Firefox", "Version", "Edg", "Edge",
+                               "OPR", "Opera", "AppleWebKit", "Gecko", "Trident", "Mobile", "CriOS",
+                               "FxiOS", "YaBrowser", "SamsungBrowser", "Vivaldi"})
+      if (word == k) return true;
+    return false;
+  }
+
+  // "version 1.2.3.4", "build: 10.0.19041.1", "v 1.2.3.4".
+  bool version_context(std::size_t b) const {
+    std::size_t i = b;
+    while (i > 0 && b - i < 4 && (t[i - 1] == ' ' || t[i - 1] == ':' || t[i - 1] == '=')) --i;
+    std::size_t w = i;
+    while (w > 0 && i - w < 12 && (cls(t[w - 1]) & kAlpha)) --w;
+    const std::string_view word = t.substr(w, i - w);
+    for (std::string_view k : {"version", "ver", "v", "build", "release", "rev", "revision",
+                               "firmware", "fw", "product", "file"})
+      if (text::iequals(word, k)) return true;
+    return false;
+  }
+
+  void cve(std::string_view p, std::size_t b, std::size_t e) {
+    // CVE-YYYY-NNNN+ (4 to 7 digits)
+    if (p.size() < 13 || p.size() > 16 || p[8] != '-') return;
+    for (std::size_t i = 4; i < p.size(); ++i)
+      if (i != 8 && !is_digit(p[i])) return;
+    add(Type::kCve, "CVE" + std::string(p.substr(3)), b, e);
+  }
+
+  void asn(std::string_view p, std::size_t b, std::size_t e) {
+    std::size_t prefix = 0;
+    if (p.size() > 3 && p.substr(0, 3) == "ASN" && is_digit(p[3]))
+      prefix = 3;
+    else if (p.size() > 2 && p.substr(0, 2) == "AS" && is_digit(p[2]))
+      prefix = 2;
+    else
+      return;
+    const std::string_view digits = p.substr(prefix);
+    if (digits.size() > 10) return;
+    std::uint64_t n = 0;
+    for (char c : digits) {
+      if (!is_digit(c)) return;
+      n = n * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (n > 4294967295ULL) return;
+    add(Type::kAsn, "AS" + std::to_string(n), b, e);
+  }
+
+  void attack(std::string_view p, std::size_t b, std::size_t e) {
+    // T1059, T1059.001, TA0002, S0154, G0016, M1036
+    std::size_t letters = p.size() >= 2 && p.substr(0, 2) == "TA" ? 2 : 1;
+    if (letters == 1 && (p.empty() || std::strchr("TSGM", p[0]) == nullptr)) return;
+    std::string_view rest = p.substr(letters);
+    if (rest.size() != 4 && !(rest.size() == 8 && letters == 1 && p[0] == 'T' && rest[4] == '.'))
+      return;
+    for (std::size_t i = 0; i < rest.size(); ++i)
+      if (i != 4 && !is_digit(rest[i])) return;
+    add(Type::kAttack, std::string(p), b, e);
+  }
+
+  // A quick look at the last label before the full check: most dotted tokens
+  // in logs are file names and numbers ("cmd.exe", "0.339s"), rejected here
+  // without a copy. ASCII TLDs are looked up once per scanner and remembered.
+  bool plausible_tld(std::size_t b, std::size_t e) {
+    std::size_t dot = e;
+    while (dot > b && t[dot - 1] != '.') --dot;
+    const std::string_view tld = t.substr(dot, e - dot);
+    if (tld.size() < 2 || tld.size() > 63) return false;
+    char buf[64];
+    for (std::size_t i = 0; i < tld.size(); ++i) {
+      const char c = tld[i];
+      if (static_cast<unsigned char>(c) >= 0x80) return true;  // IDN: the full check decides
+      if (!(cls(c) & kAlpha) && !(i >= 2 && (c == '-' || is_digit(c)))) return false;
+      buf[i] = text::lower_ascii(c);
+    }
+    const std::string_view lower(buf, tld.size());
+    if (lower.substr(0, 4) == "xn--") return true;
+    if (auto it = tld_cache.find(lower); it != tld_cache.end()) return it->second;
+    const bool ok = is_icann_tld(lower);
+    if (tld_cache.size() < 4096) tld_cache.emplace(std::string(lower), ok);
+    return ok;
+  }
+
+  void domain(std::size_t b, std::size_t e) {
+    const bool defang = defanged(b, e);
+    if (!defang) {
+      if (b > 0 && t[b - 1] == '$') return;     // a PowerShell variable: $wc.Download
+      if (e < t.size() && t[e] == '(') return;  // a method call: $shell.Run(
+    }
+    if (opt.tld_check && !plausible_tld(b, e)) return;
+    auto d = canonical_domain(t.substr(b, e - b), {.tld_check = opt.tld_check, .unicode = false});
+    if (!d) return;
+    // After one path separator a file-extension TLD names a file; after two
+    // ("//evil.com", UNC "\\\\evil.com") it names a host.
+    if (!defang && b > 0 && (t[b - 1] == '/' || t[b - 1] == '\\') &&
+        !(b > 1 && t[b - 2] == t[b - 1])) {
+      const std::size_t dot = d->rfind('.');
+      if (ambiguous_tld(std::string_view(*d).substr(dot + 1))) return;  // ./run.sh, C:\x\a.com
+    }
+    if (opt.unicode) {
+      if (auto u = canonical_domain(*d, {.tld_check = false, .unicode = true})) d = std::move(u);
+    }
+    add(Type::kDomain, std::move(*d), b, e);
+  }
+
+  // ---- RE2-backed types -----------------------------------------------------
+  void regex_types() {
+    const Patterns& p = patterns();
+    const std::size_t first = hits.size();
+    if (want(Type::kUserAgent)) {
+      if (text::ifind(t, "agent") != std::string_view::npos)
+        regex_hits(p.ua_header, 1, Type::kUserAgent);
+      if (t.find('/') != std::string_view::npos) {
+        regex_hits(p.ua_quoted, 1, Type::kUserAgent);
+        if (t.find("Mozilla/") != std::string_view::npos)
+          regex_hits(p.ua_bare, 0, Type::kUserAgent);
+      }
+    }
+    if (want(Type::kUri) && t.find('/') != std::string_view::npos) {
+      if (t.find(" /") != std::string_view::npos) regex_hits(p.uri_request, 1, Type::kUri);
+      regex_hits(p.uri_field, 1, Type::kUri);
+      regex_hits(p.uri_quoted, 1, Type::kUri, /*literal_uri=*/true);
+    }
+    if (want(Type::kSessionKey)) {
+      if (text::ifind(t, "getbytes") != std::string_view::npos)
+        regex_hits(p.session_bytes, 1, Type::kSessionKey);
+      if (text::ifind(t, "session=") != std::string_view::npos)
+        regex_hits(p.session_cookie, 1, Type::kSessionKey);
+    }
+    if (want(Type::kRegistry) && text::ifind(t, "hk") != std::string_view::npos)
+      regex_hits(p.registry, 0, Type::kRegistry);
+    if (want(Type::kFilepath)) {
+      if (t.find('\\') != std::string_view::npos) regex_hits(p.win_path, 0, Type::kFilepath);
+      if (t.find('/') != std::string_view::npos) regex_hits(p.unix_path, 1, Type::kFilepath);
+    }
+    if (want(Type::kSsdeep) && t.find(':') != std::string_view::npos)
+      regex_hits(p.ssdeep, 0, Type::kSsdeep);
+    if (opt.custom) {
+      for (const auto& pat : opt.custom->patterns()) {
+        const int group = pat.re.groups() >= 1 ? 1 : 0;
+        for (const auto& m : pat.re.match_all(t, 100000)) {
+          const std::string_view v = m.groups[static_cast<std::size_t>(group)];
+          if (v.data() == nullptr || v.empty()) continue;
+          const std::size_t b = static_cast<std::size_t>(v.data() - t.data());
+          add(Type::kCustom, std::string(v), b, b + v.size());
+          hits.back().name = pat.name;
+        }
+      }
+    }
+    // Two patterns of one type can find the same text (a quoted user agent
+    // after "User-Agent:"): keep the first of overlapping hits of a type.
+    if (hits.size() - first > 1) {
+      std::stable_sort(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end(),
+                       [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+      std::vector<Hit> kept;
+      for (std::size_t i = first; i < hits.size(); ++i) {
+        bool overlap = false;
+        for (const Hit& k : kept)
+          if (k.type == hits[i].type && k.type != Type::kCustom && hits[i].begin < k.end &&
+              k.begin < hits[i].end)
+            overlap = true;
+        if (!overlap) kept.push_back(std::move(hits[i]));
+      }
+      hits.resize(first);
+      for (Hit& h : kept) hits.push_back(std::move(h));
+    }
+  }
+
+  void regex_hits(const text::Regex& re, int group, Type type, bool literal_uri = false) {
+    for (const auto& m : re.match_all(t, 100000)) {
+      std::string_view v = m.groups[static_cast<std::size_t>(group)];
+      if (v.data() == nullptr) continue;
+      if (type == Type::kUserAgent) {
+        while (!v.empty() && (v.back() == ' ' || v.back() == ';' || v.back() == ','))
+          v.remove_suffix(1);
+      } else if (type != Type::kSessionKey && type != Type::kSsdeep) {
+        v = trim_punct(v);
+      }
+      if (v.size() < 2) continue;
+      if (literal_uri && !plausible_uri(v)) continue;
+      const std::size_t b = static_cast<std::size_t>(v.data() - t.data());
+      add(type, std::string(v), b, b + v.size());
+    }
+  }
+
+  // A quoted "/x" is a URI when it has a file extension or two path segments:
+  // '/admin/get.php', '/news.php', not '/c' or '/'.
+  static bool plausible_uri(std::string_view v) {
+    const std::string_view path = v.substr(0, v.find('?'));
+    const std::size_t last = path.rfind('/');
+    const std::string_view leaf = path.substr(last + 1);
+    const std::size_t dot = leaf.rfind('.');
+    if (dot != std::string_view::npos && dot + 1 < leaf.size() && leaf.size() - dot <= 6)
+      return true;
+    return std::count(path.begin(), path.end(), '/') >= 2 && path.size() >= 4 &&
+           path.find("//") == std::string_view::npos;
+  }
+};
+
+Scanner::Scanner(ScanOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->opt = std::move(options);
+  patterns();  // compile the shared patterns before threads use them
+}
+Scanner::~Scanner() = default;
+Scanner::Scanner(Scanner&&) noexcept = default;
+Scanner& Scanner::operator=(Scanner&&) noexcept = default;
+
+const ScanOptions& Scanner::options() const noexcept {
+  return impl_->opt;
+}
+
+void Scanner::scan(std::string_view text, std::vector<Hit>& hits) {
+  // Offsets into the refanged text are 32-bit: longer texts go in windows cut
+  // at whitespace (an indicator is never longer than the 64 KiB of slack).
+  constexpr std::size_t kWindow = std::size_t{1} << 30;
+  std::size_t base = 0;
+  while (text.size() - base > kWindow) {
+    std::size_t cut = base + kWindow;
+    for (std::size_t i = cut; i > cut - 65536; --i)
+      if (static_cast<unsigned char>(text[i - 1]) <= ' ') {
+        cut = i;
+        break;
+      }
+    const std::size_t before = hits.size();
+    impl_->scan(text.substr(base, cut - base), hits);
+    for (std::size_t i = before; i < hits.size(); ++i) hits[i].begin += base, hits[i].end += base;
+    base = cut;
+  }
+  const std::size_t before = hits.size();
+  impl_->scan(text.substr(base), hits);
+  for (std::size_t i = before; i < hits.size(); ++i) hits[i].begin += base, hits[i].end += base;
+}
+
+std::vector<Hit> scan_text(std::string_view text, const ScanOptions& options) {
+  Scanner s(options);
+  std::vector<Hit> hits;
+  s.scan(text, hits);
+  return hits;
+}
+
+}  // namespace ioc::scan

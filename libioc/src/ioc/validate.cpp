@@ -1,0 +1,382 @@
+#include "ioc/ioc/validate.hpp"
+
+#include <arpa/inet.h>
+#include <libpsl.h>
+#include <openssl/sha.h>
+#include <unicode/uidna.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "ioc/text/ascii.hpp"
+
+namespace ioc::scan {
+namespace {
+
+constexpr bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_hex(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr bool is_alpha(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// The UTS #46 processor is immutable once opened and may be shared by threads.
+const UIDNA* uts46() {
+  static const UIDNA* const idna = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    UIDNA* p = uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_NONTRANSITIONAL_TO_UNICODE |
+                                   UIDNA_CHECK_BIDI | UIDNA_CHECK_CONTEXTJ,
+                               &err);
+    return U_SUCCESS(err) ? p : nullptr;
+  }();
+  return idna;
+}
+
+// ICU's name conversions in UTF-8; nullopt on any IDNA error.
+std::optional<std::string> idna_convert(std::string_view name, bool to_ascii) {
+  const UIDNA* idna = uts46();
+  if (idna == nullptr || name.size() > 1024) return std::nullopt;
+  std::string out(name.size() * 4 + 64, '\0');
+  UErrorCode err = U_ZERO_ERROR;
+  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+  const auto fn = to_ascii ? uidna_nameToASCII_UTF8 : uidna_nameToUnicodeUTF8;
+  const int32_t n = fn(idna, name.data(), static_cast<int32_t>(name.size()), out.data(),
+                       static_cast<int32_t>(out.size()), &info, &err);
+  if (U_FAILURE(err) || info.errors != 0 || n < 0 || static_cast<std::size_t>(n) > out.size())
+    return std::nullopt;
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+bool valid_label(std::string_view label) noexcept {
+  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+    return false;
+  for (char c : label)
+    if (!(is_alpha(c) || is_digit(c) || c == '-')) return false;
+  return true;
+}
+
+const psl_ctx_t* psl() noexcept {
+  static const psl_ctx_t* const ctx = psl_builtin();
+  return ctx;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> parse_ipv4(std::string_view s) noexcept {
+  std::uint32_t address = 0;
+  int groups = 0;
+  std::size_t i = 0;
+  while (true) {
+    std::size_t j = i;
+    unsigned value = 0;
+    while (j < s.size() && is_digit(s[j]) && j - i < 3) value = value * 10 + (s[j++] - '0');
+    if (j == i || value > 255) return std::nullopt;
+    address = (address << 8) | value;
+    if (++groups == 4) return j == s.size() ? std::optional(address) : std::nullopt;
+    if (j >= s.size() || s[j] != '.') return std::nullopt;
+    i = j + 1;
+  }
+}
+
+std::string format_ipv4(std::uint32_t a) {
+  return std::to_string(a >> 24) + '.' + std::to_string((a >> 16) & 255) + '.' +
+         std::to_string((a >> 8) & 255) + '.' + std::to_string(a & 255);
+}
+
+std::optional<std::string> canonical_ipv4(std::string_view s) {
+  auto a = parse_ipv4(s);
+  if (!a) return std::nullopt;
+  return format_ipv4(*a);
+}
+
+std::optional<Ipv6Bytes> parse_ipv6(std::string_view s) noexcept {
+  if (const std::size_t pct = s.find('%'); pct != std::string_view::npos) s = s.substr(0, pct);
+  if (s.size() < 2 || s.size() > 45) return std::nullopt;
+  char buf[46];
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  Ipv6Bytes out{};
+  if (inet_pton(AF_INET6, buf, out.data()) != 1) return std::nullopt;
+  return out;
+}
+
+std::string format_ipv6(const Ipv6Bytes& address) {
+  char buf[INET6_ADDRSTRLEN];
+  if (inet_ntop(AF_INET6, address.data(), buf, sizeof buf) == nullptr) return {};
+  return buf;  // glibc writes RFC 5952: lower case, longest run (>= 2 groups) compressed
+}
+
+std::optional<std::string> canonical_ipv6(std::string_view s) {
+  auto a = parse_ipv6(s);
+  if (!a) return std::nullopt;
+  return format_ipv6(*a);
+}
+
+bool is_special_ipv4(std::uint32_t a) noexcept {
+  struct Range {
+    std::uint32_t base;
+    int bits;
+  };
+  static constexpr Range kRanges[] = {
+      {0x00000000, 8},   // 0.0.0.0/8 this network
+      {0x0A000000, 8},   // 10/8 private
+      {0x64400000, 10},  // 100.64/10 CGNAT
+      {0x7F000000, 8},   // 127/8 loopback
+      {0xA9FE0000, 16},  // 169.254/16 link-local
+      {0xAC100000, 12},  // 172.16/12 private
+      {0xC0000000, 24},  // 192.0.0/24 IETF protocol assignments
+      {0xC0000200, 24},  // 192.0.2/24 TEST-NET-1
+      {0xC0586300, 24},  // 192.88.99/24 6to4 relay anycast (deprecated)
+      {0xC0A80000, 16},  // 192.168/16 private
+      {0xC6120000, 15},  // 198.18/15 benchmarking
+      {0xC6336400, 24},  // 198.51.100/24 TEST-NET-2
+      {0xCB007100, 24},  // 203.0.113/24 TEST-NET-3
+      {0xE0000000, 4},   // 224/4 multicast
+      {0xF0000000, 4},   // 240/4 reserved, and 255.255.255.255 broadcast
+  };
+  for (const Range& r : kRanges) {
+    const std::uint32_t mask = r.bits == 0 ? 0 : ~std::uint32_t{0} << (32 - r.bits);
+    if ((a & mask) == r.base) return true;
+  }
+  return false;
+}
+
+bool is_special_ipv6(const Ipv6Bytes& b) noexcept {
+  const auto prefix = [&](std::initializer_list<std::uint8_t> p, int bits) {
+    int i = 0;
+    for (std::uint8_t byte : p) {
+      const int take = std::min(8, bits - i * 8);
+      if (take <= 0) break;
+      const std::uint8_t mask = static_cast<std::uint8_t>(0xFF << (8 - take));
+      if ((b[i] & mask) != (byte & mask)) return false;
+      ++i;
+    }
+    return true;
+  };
+  bool zero_head = true;  // first 80 bits zero
+  for (int i = 0; i < 10; ++i) zero_head = zero_head && b[i] == 0;
+  if (zero_head && b[10] == 0xFF && b[11] == 0xFF) {  // ::ffff:a.b.c.d mapped
+    return is_special_ipv4(std::uint32_t{b[12]} << 24 | std::uint32_t{b[13]} << 16 |
+                           std::uint32_t{b[14]} << 8 | b[15]);
+  }
+  if (zero_head && b[10] == 0 && b[11] == 0) return true;  // ::, ::1, ::/96 compatible
+  return prefix({0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64) ||     // 100::/64 discard-only
+         prefix({0x20, 0x01, 0x00}, 23) ||                 // 2001::/23 IETF (Teredo, ORCHID, ...)
+         prefix({0x20, 0x01, 0x0d, 0xb8}, 32) ||           // 2001:db8::/32 documentation
+         prefix({0x3f, 0xff}, 20) ||                       // 3fff::/20 documentation
+         prefix({0xfc}, 7) ||                              // fc00::/7 unique local
+         prefix({0xfe, 0x80}, 10) ||                       // fe80::/10 link-local
+         prefix({0xfe, 0xc0}, 10) ||                       // fec0::/10 site-local
+         prefix({0xff}, 8);                                // ff00::/8 multicast
+}
+
+namespace {
+bool cidr_bits(std::string_view s, std::size_t slash, int max) noexcept {
+  const std::string_view bits = s.substr(slash + 1);
+  if (bits.empty() || bits.size() > 3) return false;
+  int n = 0;
+  for (char c : bits) {
+    if (!is_digit(c)) return false;
+    n = n * 10 + (c - '0');
+  }
+  return n <= max;
+}
+}  // namespace
+
+bool is_ipv4_cidr(std::string_view s) noexcept {
+  const std::size_t slash = s.find('/');
+  return slash != std::string_view::npos && parse_ipv4(s.substr(0, slash)) &&
+         cidr_bits(s, slash, 32);
+}
+
+bool is_ipv6_cidr(std::string_view s) noexcept {
+  const std::size_t slash = s.find('/');
+  return slash != std::string_view::npos && parse_ipv6(s.substr(0, slash)) &&
+         cidr_bits(s, slash, 128);
+}
+
+bool is_icann_tld(std::string_view tld) noexcept {
+  if (tld.empty() || tld.size() > 63 || psl() == nullptr) return false;
+  char buf[64];
+  std::memcpy(buf, tld.data(), tld.size());
+  buf[tld.size()] = '\0';
+  return psl_is_public_suffix2(psl(), buf, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
+std::string registrable_domain(std::string_view domain) {
+  const std::string name(domain);
+  if (psl() == nullptr) return name;
+  const char* r = psl_registrable_domain(psl(), name.c_str());
+  return r == nullptr ? name : std::string(r);
+}
+
+std::string public_suffix_list_info() {
+  std::string info = "libpsl ";
+  info += psl_get_version();
+  const time_t t = psl_builtin_file_time();
+  if (t > 0) {
+    char day[32];
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    info += std::string(", built-in Public Suffix List of ") + day;
+  }
+  return info;
+}
+
+std::optional<std::string> canonical_domain(std::string_view s, const DomainOptions& options) {
+  while (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  if (s.empty() || s.size() > 253 * 4) return std::nullopt;
+  bool ascii = true;
+  for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  std::string name;
+  if (ascii) {
+    if (s.size() > 253) return std::nullopt;
+    name = text::to_lower_ascii(s);
+  } else {
+    auto a = idna_convert(s, true);
+    if (!a) return std::nullopt;
+    name = std::move(*a);
+  }
+  if (name.empty() || name.size() > 253) return std::nullopt;
+  std::size_t labels = 0;
+  std::string_view tld;
+  for (std::size_t i = 0; i <= name.size();) {
+    std::size_t dot = name.find('.', i);
+    if (dot == std::string::npos) dot = name.size();
+    const std::string_view label(name.data() + i, dot - i);
+    if (!valid_label(label)) return std::nullopt;
+    ++labels;
+    tld = label;
+    i = dot + 1;
+  }
+  if (options.min_two_labels && labels < 2) return std::nullopt;
+  // A TLD is letters, or an A-label ("xn--p1ai"); never all digits.
+  const bool a_label = tld.size() > 4 && tld.substr(0, 4) == "xn--";
+  if (!a_label)
+    for (char c : tld)
+      if (!is_alpha(c)) return std::nullopt;
+  if (options.tld_check && !is_icann_tld(tld)) return std::nullopt;
+  if (ascii && name.find("xn--") != std::string::npos) {
+    // A-labels that do not decode (xn--invalid) are not domain names.
+    if (!idna_convert(name, false)) return std::nullopt;
+  }
+  if (options.unicode) {
+    auto u = idna_convert(name, false);
+    if (u) return u;
+  }
+  return name;
+}
+
+std::optional<std::string> canonical_mac(std::string_view s) {
+  std::string hex;
+  if (s.size() == 17) {
+    const char sep = s[2];
+    if (sep != ':' && sep != '-') return std::nullopt;
+    for (std::size_t i = 0; i < 17; ++i) {
+      if (i % 3 == 2) {
+        if (s[i] != sep) return std::nullopt;
+      } else if (!is_hex(s[i])) {
+        return std::nullopt;
+      } else {
+        hex += s[i];
+      }
+    }
+  } else if (s.size() == 14) {  // Cisco aabb.ccdd.eeff
+    for (std::size_t i = 0; i < 14; ++i) {
+      if (i % 5 == 4) {
+        if (s[i] != '.') return std::nullopt;
+      } else if (!is_hex(s[i])) {
+        return std::nullopt;
+      } else {
+        hex += s[i];
+      }
+    }
+  } else {
+    return std::nullopt;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < 12; i += 2) {
+    if (!out.empty()) out += ':';
+    out += text::lower_ascii(hex[i]);
+    out += text::lower_ascii(hex[i + 1]);
+  }
+  return out;
+}
+
+std::optional<Type> hash_type_of(std::string_view hex) noexcept {
+  Type t;
+  switch (hex.size()) {
+    case 32: t = Type::kMd5; break;
+    case 40: t = Type::kSha1; break;
+    case 64: t = Type::kSha256; break;
+    case 128: t = Type::kSha512; break;
+    default: return std::nullopt;
+  }
+  for (char c : hex)
+    if (!is_hex(c)) return std::nullopt;
+  return t;
+}
+
+namespace {
+
+bool base58check_address(std::string_view s) {
+  static constexpr std::string_view kAlphabet =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  if (s.size() < 26 || s.size() > 35 || (s[0] != '1' && s[0] != '3')) return false;
+  std::array<std::uint8_t, 25> num{};  // big-endian 200-bit number
+  for (char c : s) {
+    const std::size_t digit = kAlphabet.find(c);
+    if (digit == std::string_view::npos) return false;
+    unsigned carry = static_cast<unsigned>(digit);
+    for (std::size_t i = num.size(); i-- > 0;) {
+      carry += 58u * num[i];
+      num[i] = static_cast<std::uint8_t>(carry & 0xFF);
+      carry >>= 8;
+    }
+    if (carry != 0) return false;  // more than 25 bytes
+  }
+  // Leading '1's stand for leading zero bytes; the version byte is 0x00 or 0x05.
+  if ((s[0] == '1') != (num[0] == 0x00) || (s[0] == '3' && num[0] != 0x05)) return false;
+  unsigned char once[SHA256_DIGEST_LENGTH];
+  unsigned char twice[SHA256_DIGEST_LENGTH];
+  SHA256(num.data(), 21, once);
+  SHA256(once, sizeof once, twice);
+  return std::memcmp(twice, num.data() + 21, 4) == 0;
+}
+
+// BIP-173 / BIP-350 checksum over the human-readable part "bc" and the data.
+bool bech32_address(std::string_view s) {
+  static constexpr std::string_view kCharset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+  if (s.size() < 14 || s.size() > 74 || s.substr(0, 3) != "bc1") return false;
+  std::vector<std::uint8_t> values = {3, 3, 0, 2, 3};  // hrp "bc" expanded
+  for (char c : s.substr(3)) {
+    const std::size_t v = kCharset.find(c);
+    if (v == std::string_view::npos) return false;
+    values.push_back(static_cast<std::uint8_t>(v));
+  }
+  std::uint32_t chk = 1;
+  for (std::uint8_t v : values) {
+    const std::uint32_t top = chk >> 25;
+    chk = (chk & 0x1ffffff) << 5 ^ v;
+    static constexpr std::uint32_t kGen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+                                              0x2a1462b3};
+    for (int i = 0; i < 5; ++i)
+      if ((top >> i) & 1) chk ^= kGen[i];
+  }
+  return chk == 1 || chk == 0x2bc830a3;
+}
+
+}  // namespace
+
+bool is_btc_address(std::string_view s) {
+  if (s.size() >= 3 && s.substr(0, 3) == "bc1") return bech32_address(s);
+  return base58check_address(s);
+}
+
+}  // namespace ioc::scan

@@ -1,0 +1,245 @@
+#include "ioc/ioc/scanner.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+using ioc::scan::Hit;
+using ioc::scan::ScanOptions;
+using ioc::scan::Type;
+
+namespace {
+
+// "type value" for every hit, in order.
+std::vector<std::string> found(std::string_view text, ScanOptions opt = {}) {
+  std::vector<std::string> out;
+  for (const Hit& h : ioc::scan::scan_text(text, opt))
+    out.push_back(std::string(ioc::scan::type_name(h.type)) + " " + h.value);
+  return out;
+}
+
+ScanOptions all() {
+  ScanOptions o;
+  o.types = ioc::scan::all_types();
+  return o;
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("scanner: IPv4 addresses and their false positives", "[ioc][scanner]") {
+  CHECK(found("connect 45.77.65.211 now") == V{"ipv4 45.77.65.211"});
+  CHECK(found("padded 010.001.002.003.") == V{"ipv4 10.1.2.3"});
+  CHECK(found("dst=192.168.1.1:8080,") == V{"ipv4 192.168.1.1"});
+  CHECK(found("range 10.0.0.1-10.0.0.9") == V{"ipv4 10.0.0.1", "ipv4 10.0.0.9"});
+  CHECK(found("oid 1.3.6.1.4.1.311 build 10.0.19041.1").empty());
+  CHECK(found("bad 256.1.1.1 and 1.2.3").empty());
+  CHECK(found("version 1.2.3.4") == V{"ipv4 1.2.3.4"});
+  ScanOptions ctx;
+  ctx.context_filter = true;
+  CHECK(found("version 1.2.3.4 but host 5.6.7.8", ctx) == V{"ipv4 5.6.7.8"});
+  CHECK(found("net 10.0.0.0/8 and 1.2.3.4/33") == V{"ipv4_cidr 10.0.0.0/8", "ipv4 1.2.3.4"});
+}
+
+TEST_CASE("scanner: IPv6 in RFC 5952 form, not MACs, times or C++", "[ioc][scanner]") {
+  CHECK(found("src 2001:DB8:0:0:0:0:0:1 dst") == V{"ipv6 2001:db8::1"});
+  CHECK(found("[fe80::1%eth0]:443") == V{"ipv6 fe80::1"});
+  CHECK(found("mapped ::FFFF:1.2.3.4") == V{"ipv6 ::ffff:1.2.3.4"});
+  CHECK(found("one zero 2001:db8:0:1:1:1:1:1") == V{"ipv6 2001:db8:0:1:1:1:1:1"});
+  CHECK(found("at 12:30:45 std::string a::b::c").empty());
+  CHECK(found("mac 00:1a:2b:3c:4d:5e").empty());
+  CHECK(found("mac 00:1A:2B:3C:4D:5E", all()) == V{"mac 00:1a:2b:3c:4d:5e"});
+  CHECK(found("src:2001:db8::7 x") == V{"ipv6 2001:db8::7"});
+  CHECK(found("net 2001:db8::/32.") == V{"ipv6_cidr 2001:db8::/32"});
+}
+
+TEST_CASE("scanner: domains need a real TLD and are not file names", "[ioc][scanner]") {
+  CHECK(found("beacon to Evil.Example.COM. today") == V{"domain evil.example.com"});
+  CHECK(found("update.exe kernel32.dll config.json").empty());
+  CHECK(found("C:\\Windows\\System32\\format.com /tmp/run.sh ./x.py").empty());
+  CHECK(found("download archive.zip now") == V{"domain archive.zip"});
+  CHECK(found("evil[.]sh") == V{"domain evil.sh"});
+  CHECK(found("$wc.Download('x'); $shell.Run(cmd)").empty());
+  CHECK(found("bücher.de") == V{"domain xn--bcher-kva.de"});
+  ScanOptions u;
+  u.unicode = true;
+  CHECK(found("xn--bcher-kva.de", u) == V{"domain bücher.de"});
+  CHECK(found("a.b.c.notatld").empty());
+  ScanOptions no_tld;
+  no_tld.tld_check = false;
+  CHECK(found("host.corp.internal", no_tld) == V{"domain host.corp.internal"});
+}
+
+TEST_CASE("scanner: refanging keeps raw spans and marks defanged hits", "[ioc][scanner]") {
+  const std::string text = "C2 hxxps://45.77.65[.]211/admin/get.php and evil(dot)com";
+  auto hits = ioc::scan::scan_text(text);
+  REQUIRE(hits.size() == 3);
+  CHECK(hits[0].type == Type::kUrl);
+  CHECK(hits[0].value == "https://45.77.65.211/admin/get.php");
+  CHECK(hits[0].defanged);
+  CHECK(text.substr(hits[0].begin, hits[0].end - hits[0].begin) ==
+        "hxxps://45.77.65[.]211/admin/get.php");
+  CHECK(hits[1].type == Type::kIpv4);
+  CHECK(hits[1].derived);
+  CHECK(text.substr(hits[1].begin, hits[1].end - hits[1].begin) == "45.77.65[.]211");
+  CHECK(hits[2].type == Type::kDomain);
+  CHECK(hits[2].value == "evil.com");
+  CHECK(text.substr(hits[2].begin, hits[2].end - hits[2].begin) == "evil(dot)com");
+
+  CHECK(found("1.1.1[.1 and 8.8.8.]8") == V{"ipv4 1.1.1.1", "ipv4 8.8.8.8"});
+  CHECK(found("hXXp://evil{.}com[/]x") == V{"url http://evil.com/x", "domain evil.com"});
+  CHECK(found("fxp://files[.]evil[.]com") ==
+        V{"url ftp://files.evil.com", "domain files.evil.com"});
+  CHECK(found("h**ps[:]//evil[.]com") == V{"url https://evil.com", "domain evil.com"});
+  CHECK(found("http:\\\\evil.com\\x") == V{"url http://evil.com", "domain evil.com"});
+  CHECK(found("bob[@]evil[.]com bob(at)evil.com") == V{"email bob@evil.com", "email bob@evil.com"});
+  CHECK(found("evil\xEF\xBC\x8E"
+              "com evil\xE3\x80\x82net") == V{"domain evil.com", "domain evil.net"});
+  CHECK(found("a defanged host evil[.]com is not a URL") == V{"domain evil.com"});
+}
+
+TEST_CASE("scanner: prose 'at' and 'dot' only with --loose", "[ioc][scanner]") {
+  CHECK(found("was hosted at evil.com") == V{"domain evil.com"});
+  CHECK(found("mail bob at evil dot com").empty());
+  ScanOptions loose;
+  loose.loose = true;
+  CHECK(found("mail bob at evil dot com", loose) == V{"email bob@evil.com"});
+}
+
+TEST_CASE("scanner: URLs end where prose does", "[ioc][scanner]") {
+  CHECK(found("(see http://evil.com/a_(b))") == V{"url http://evil.com/a_(b)", "domain evil.com"});
+  CHECK(found("see http://evil.com/x.") == V{"url http://evil.com/x", "domain evil.com"});
+  CHECK(found("\"https://EVIL.com:8443/Path?Q=1\"") ==
+        V{"url https://evil.com:8443/Path?Q=1", "domain evil.com"});
+  CHECK(found("http://User:Pw@evil.com/") == V{"url http://User:Pw@evil.com/", "domain evil.com"});
+  CHECK(found("http://[2001:db8::1]:80/x") ==
+        V{"url http://[2001:db8::1]:80/x", "ipv6 2001:db8::1"});
+  CHECK(found("http://localhost:8080/x") == V{"url http://localhost:8080/x"});
+  ScanOptions no_derived;
+  no_derived.derived = false;
+  CHECK(found("http://evil.com/", no_derived) == V{"url http://evil.com/"});
+  CHECK(found("notascheme://evil.com/").size() == 1);  // the domain only
+}
+
+TEST_CASE("scanner: e-mail addresses", "[ioc][scanner]") {
+  CHECK(found("From: <Bob.Smith+x@Evil.COM>") == V{"email bob.smith+x@evil.com"});
+  CHECK(found("user@localhost and @evil.com").size() == 1);  // only the domain
+  CHECK(found("http://user@evil.com/") == V{"url http://user@evil.com/", "domain evil.com"});
+}
+
+TEST_CASE("scanner: hashes only at exact lengths with borders", "[ioc][scanner]") {
+  const std::string md5 = "d41d8cd98f00b204e9800998ecf8427e";
+  const std::string sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+  const std::string sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  CHECK(found("md5=" + md5) == V{"md5 " + md5});
+  CHECK(found("VirusShare_" + md5) == V{"md5 " + md5});
+  CHECK(found(md5 + ".exe") == V{"md5 " + md5});
+  CHECK(found("SHA1: " + std::string("DA39A3EE5E6B4B0D3255BFEF95601890AFD80709")) ==
+        V{"sha1 " + sha1});
+  CHECK(found("x" + md5).empty());
+  CHECK(found(md5 + "0").empty());
+  CHECK(found(sha256 + " " + sha256 + sha256) ==
+        V{"sha256 " + sha256, "sha512 " + sha256 + sha256});
+}
+
+TEST_CASE("scanner: CVE, ATT&CK, ASN, Bitcoin", "[ioc][scanner]") {
+  CHECK(found("cve-2021-44228 T1059.001 TA0002 AS13335 ASN 7", all()) ==
+        V{"cve CVE-2021-44228", "attack T1059.001", "attack TA0002", "asn AS13335"});
+  CHECK(found("CVE-21-1 T12345", all()).empty());
+  CHECK(
+      found("pay 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            all()) == V{"btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+                        "btc bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"});
+  CHECK(found("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", all()).empty());  // bad checksum
+}
+
+TEST_CASE("scanner: user agents, URIs and session keys of the hunt", "[ioc][scanner]") {
+  const std::string script =
+      "$u='Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko';"
+      "$ser='https://45.77.65.211:443';$t='/admin/get.php';"
+      "$K=[SySTeM.TexT.EnCoDIng]::ASCII.GeTBytes('389288edd78e8ea2f54946d3209b16b8');"
+      "$wc.HeADERS.ADd(\"Cookie\",\"session=KLcaOHwzQmtlfPnIXT0+zXGDaDA=\");";
+  ScanOptions opt;
+  opt.types = ioc::scan::all_types();
+  opt.derived = false;
+  CHECK(found(script, opt) ==
+        V{"user_agent Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
+          "url https://45.77.65.211:443", "uri /admin/get.php",
+          "session_key 389288edd78e8ea2f54946d3209b16b8",
+          "session_key KLcaOHwzQmtlfPnIXT0+zXGDaDA="});
+  ScanOptions ua;
+  ua.types = {};
+  ioc::scan::add(ua.types, Type::kUserAgent);
+  ioc::scan::add(ua.types, Type::kUri);
+  CHECK(found("10.0.0.5 - - \"GET /news.php?id=1 HTTP/1.1\" 200 \"curl/7.88.1\"", ua) ==
+        V{"uri /news.php?id=1", "user_agent curl/7.88.1"});
+  CHECK(found("User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/115.0\r", ua) ==
+        V{"user_agent Mozilla/5.0 (X11; Linux x86_64) Firefox/115.0"});
+}
+
+TEST_CASE("scanner: registry keys and file paths", "[ioc][scanner]") {
+  ScanOptions opt;
+  opt.types = {};
+  ioc::scan::add(opt.types, Type::kRegistry);
+  ioc::scan::add(opt.types, Type::kFilepath);
+  CHECK(found("reg add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run /v x", opt) ==
+        V{"registry HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"});
+  CHECK(found("ran C:\\Users\\bob\\AppData\\evil.exe, then /tmp/x.sh", opt) ==
+        V{"filepath C:\\Users\\bob\\AppData\\evil.exe", "filepath /tmp/x.sh"});
+}
+
+TEST_CASE("scanner: custom patterns", "[ioc][scanner]") {
+  auto p = ioc::scan::CustomPatterns::parse("# ids\nticket INC-([0-9]+)\n", "test");
+  REQUIRE(p);
+  ScanOptions opt;
+  opt.custom = *p;
+  auto hits = ioc::scan::scan_text("see INC-4711 and 1.2.3.4", opt);
+  REQUIRE(hits.size() == 2);
+  CHECK(hits[0].type == Type::kCustom);
+  CHECK(hits[0].name == "ticket");
+  CHECK(hits[0].value == "4711");
+  CHECK_FALSE(ioc::scan::CustomPatterns::parse("ipv4 x", "t"));
+  CHECK_FALSE(ioc::scan::CustomPatterns::parse("bad (", "t"));
+  CHECK_FALSE(ioc::scan::CustomPatterns::parse("# nothing\n", "t"));
+}
+
+TEST_CASE("scanner: pathological lines stay linear", "[ioc][scanner]") {
+  const std::vector<std::string> inputs = {
+      std::string(20000, 'A') + "@",
+      [] {
+        std::string s;
+        for (int i = 0; i < 50000; ++i) s += "1.";
+        return s;
+      }(),
+      std::string(1 << 20, 'a'),
+      [] {
+        std::string s;
+        for (int i = 0; i < 20000; ++i) s += "http://";
+        return s;
+      }(),
+      [] {
+        std::string s;
+        for (int i = 0; i < 20000; ++i) s += "a.b:";
+        return s;
+      }(),
+      [] {
+        std::string s;
+        for (int i = 0; i < 30000; ++i) s += "[.]";
+        return s;
+      }(),
+  };
+  ScanOptions opt = all();
+  for (const auto& in : inputs) {
+    // Correctness, not timing: the benchmark measures speed. A quadratic scan of
+    // these would still finish, but these inputs must produce no spurious hits.
+    auto hits = ioc::scan::scan_text(in, opt);
+    CHECK(hits.size() <= 1);
+  }
+}
+
+TEST_CASE("scanner: browser versions in user agents are not addresses", "[ioc][scanner]") {
+  CHECK(found("AppleWebKit/537.36 Chrome/118.0.0.0 Safari/537.36").empty());
+  CHECK(found("HIER_DIRECT/45.77.65.211") == V{"ipv4 45.77.65.211"});
+}

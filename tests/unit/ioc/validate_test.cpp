@@ -1,0 +1,122 @@
+#include "ioc/ioc/validate.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "ioc/ioc/refang.hpp"
+#include "ioc/ioc/types.hpp"
+
+using namespace ioc::scan;
+
+TEST_CASE("validate: IPv4 canonical form and special ranges", "[ioc][validate]") {
+  CHECK(canonical_ipv4("010.001.002.003") == "10.1.2.3");
+  CHECK(canonical_ipv4("255.255.255.255") == "255.255.255.255");
+  CHECK_FALSE(canonical_ipv4("256.1.1.1"));
+  CHECK_FALSE(canonical_ipv4("1.2.3"));
+  CHECK_FALSE(canonical_ipv4("1.2.3.4.5"));
+  CHECK_FALSE(canonical_ipv4("1..2.3"));
+  CHECK_FALSE(canonical_ipv4("0001.2.3.4"));
+  for (const char* special :
+       {"10.1.2.3", "127.0.0.1", "172.31.255.255", "192.168.0.1", "100.64.0.1", "169.254.1.1",
+        "192.0.2.5", "198.51.100.7", "203.0.113.9", "224.0.0.1", "255.255.255.255", "0.1.2.3",
+        "198.18.0.1"})
+    CHECK(is_special_ipv4(*parse_ipv4(special)));
+  for (const char* pub : {"45.77.65.211", "8.8.8.8", "172.32.0.1", "100.128.0.1", "1.1.1.1"})
+    CHECK_FALSE(is_special_ipv4(*parse_ipv4(pub)));
+}
+
+TEST_CASE("validate: IPv6 RFC 5952 and special ranges", "[ioc][validate]") {
+  CHECK(canonical_ipv6("2001:0DB8:0000:0000:0000:0000:0000:0001") == "2001:db8::1");
+  CHECK(canonical_ipv6("2001:db8:0:0:1:0:0:1") == "2001:db8::1:0:0:1");
+  CHECK(canonical_ipv6("2001:db8:0:1:1:1:1:1") == "2001:db8:0:1:1:1:1:1");
+  CHECK(canonical_ipv6("::ffff:1.2.3.4") == "::ffff:1.2.3.4");
+  CHECK(canonical_ipv6("fe80::1%eth0") == "fe80::1");
+  CHECK_FALSE(canonical_ipv6("12:30:45"));
+  CHECK_FALSE(canonical_ipv6("1::2::3"));
+  for (const char* special : {"::1", "::", "fe80::1", "fc00::1", "fd12::1", "ff02::1",
+                              "2001:db8::1", "::ffff:10.0.0.1", "3fff::1", "fec0::1"})
+    CHECK(is_special_ipv6(*parse_ipv6(special)));
+  for (const char* pub : {"2a00:1450:4001:81a::200e", "2606:4700::1111", "::ffff:8.8.8.8"})
+    CHECK_FALSE(is_special_ipv6(*parse_ipv6(pub)));
+  CHECK(is_ipv4_cidr("10.0.0.0/8"));
+  CHECK_FALSE(is_ipv4_cidr("10.0.0.0/33"));
+  CHECK(is_ipv6_cidr("2001:db8::/32"));
+  CHECK_FALSE(is_ipv6_cidr("2001:db8::/129"));
+}
+
+TEST_CASE("validate: domains, TLDs and IDN", "[ioc][validate]") {
+  CHECK(canonical_domain("WWW.Example.COM.") == "www.example.com");
+  CHECK(canonical_domain("evil.zip") == "evil.zip");
+  CHECK_FALSE(canonical_domain("update.exe"));
+  CHECK_FALSE(canonical_domain("kernel32.dll"));
+  CHECK_FALSE(canonical_domain("-bad.com"));
+  CHECK_FALSE(canonical_domain("a..com"));
+  CHECK_FALSE(canonical_domain("com"));
+  CHECK_FALSE(canonical_domain("1.2.3.4"));
+  CHECK_FALSE(canonical_domain(std::string(64, 'a') + ".com"));
+  CHECK(canonical_domain("ＥＸＡＭＰＬＥ.com") == "example.com");  // UTS #46 maps full-width
+  CHECK(canonical_domain("пример.рф") == "xn--e1afmkfd.xn--p1ai");
+  CHECK(canonical_domain("xn--e1afmkfd.xn--p1ai", {.unicode = true}) == "пример.рф");
+  CHECK_FALSE(canonical_domain("xn--zz.com"));
+  CHECK(is_icann_tld("com"));
+  CHECK(is_icann_tld("xn--p1ai"));
+  CHECK_FALSE(is_icann_tld("exe"));
+  CHECK(registrable_domain("a.b.example.co.uk") == "example.co.uk");
+  CHECK(public_suffix_list_info().rfind("libpsl", 0) == 0);
+}
+
+TEST_CASE("validate: MAC, hashes, Bitcoin", "[ioc][validate]") {
+  CHECK(canonical_mac("00-1A-2B-3C-4D-5E") == "00:1a:2b:3c:4d:5e");
+  CHECK(canonical_mac("001a.2b3c.4d5e") == "00:1a:2b:3c:4d:5e");
+  CHECK_FALSE(canonical_mac("00:1a-2b:3c:4d:5e"));
+  CHECK(hash_type_of(std::string(32, 'a')) == Type::kMd5);
+  CHECK(hash_type_of(std::string(40, 'F')) == Type::kSha1);
+  CHECK(hash_type_of(std::string(64, '0')) == Type::kSha256);
+  CHECK(hash_type_of(std::string(128, '9')) == Type::kSha512);
+  CHECK_FALSE(hash_type_of(std::string(31, 'a') + "g"));
+  CHECK_FALSE(hash_type_of(std::string(33, 'a')));
+  CHECK(is_btc_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"));
+  CHECK(is_btc_address("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"));
+  CHECK(is_btc_address("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"));
+  CHECK_FALSE(is_btc_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3"));
+  CHECK_FALSE(is_btc_address("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdz"));
+}
+
+TEST_CASE("types: names and lists", "[ioc][types]") {
+  CHECK(type_name(Type::kSessionKey) == "session_key");
+  CHECK(type_from_name("ipv4_cidr") == Type::kIpv4Cidr);
+  CHECK_FALSE(type_from_name("IPv4"));
+  auto set = parse_type_list("ipv4, domain");
+  REQUIRE(set);
+  CHECK(set->count() == 2);
+  CHECK(parse_type_list("all")->count() == kTypeCount - 1);
+  CHECK_FALSE(parse_type_list("ipv5"));
+  CHECK_FALSE(parse_type_list(""));
+  CHECK(has(default_types(), Type::kSha256));
+  CHECK_FALSE(has(default_types(), Type::kUserAgent));
+}
+
+TEST_CASE("refang: text, offsets and changes", "[ioc][refang]") {
+  CHECK(refang_text("hxxps[:]//evil[.]com[/]a") == "https://evil.com/a");
+  CHECK(refang_text("1.1.1[.1 evil.]com a\\.b") == "1.1.1.1 evil.com a.b");
+  CHECK(refang_text("x [.] y") == "x [.] y");  // not between host characters
+  CHECK(refang_text("[https]://x (at) [dot]") == "https://x (at) [dot]");
+  CHECK(refang_text("see the hotel") == "see the hotel");
+  CHECK(refang_text("bob[ at ]evil[ dot ]com") == "bob@evil.com");
+  CHECK(refang_text("bob at evil dot com", {.loose = true}) == "bob@evil.com");
+  Refanged r;
+  REQUIRE(refang("ab[.]cd", {}, r));
+  CHECK(r.text == "ab.cd");
+  CHECK(r.raw_offset(3) == 5);
+  CHECK(r.map.back() == 7);
+  CHECK(r.changed(0, 3));
+  CHECK_FALSE(r.changed(3, 5));
+  CHECK_FALSE(refang("nothing here", {}, r));
+}
+
+TEST_CASE("refang: defang for tickets", "[ioc][refang]") {
+  CHECK(defang(Type::kUrl, "https://evil.com/a.php") == "hxxps://evil[.]com/a.php");
+  CHECK(defang(Type::kDomain, "evil.com") == "evil[.]com");
+  CHECK(defang(Type::kEmail, "bob@evil.com") == "bob[@]evil[.]com");
+  CHECK(defang(Type::kIpv6, "2001:db8::1") == "2001[:]db8[:][:]1");
+  CHECK(defang(Type::kMd5, "abc") == "abc");
+}
