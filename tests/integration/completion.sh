@@ -19,4 +19,7 @@ expect "recipe names after -r" ps-enc       psdecode -r ps-e
 expect "recipe names"          b64-gunzip   cmdchain --recipe b64-g
 expect "operation names"       from_base64  certsum --help-op from_b
 expect "formats"               jsonl        psdecode -f js
+expect "iocgrep formats"       json         iocgrep --format js
+expect "iocgrep types"         ipv4,domain  iocgrep -t ipv4,dom
+expect "iocgrep first type"    session_key  iocgrep --type sess
 [ $fails = 0 ]

@@ -22,7 +22,23 @@ _ioc_toolkit() {
       return
       ;;
     -f|--format)
-      COMPREPLY=($(compgen -W "text jsonl csv tsv" -- "$cur"))
+      local formats="text jsonl csv tsv"
+      [[ $tool == iocgrep ]] && formats="plain json $formats"
+      COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+      return
+      ;;
+    -t|--type)
+      if [[ $tool == iocgrep ]]; then
+        # A comma-separated list: complete the last member.
+        local done=${cur%,*} last=${cur##*,} types
+        [[ $done == "$cur" ]] && done="" || done="$done,"
+        types=$("$tool" --list-types 2>/dev/null | grep -v '^#' | cut -f1)
+        COMPREPLY=($(compgen -P "$done" -W "$types all default" -- "$last"))
+        compopt -o nospace 2>/dev/null
+        return
+      fi
+      ;;
+    -j|--jobs)
       return
       ;;
     --input-format)

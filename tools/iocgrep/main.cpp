@@ -110,6 +110,7 @@ int run(int argc, char** argv) {
       std::cout << ioc::scan::type_name(t) << (ioc::scan::has(defaults, t) ? "\tdefault" : "")
                 << '\n';
     }
+    std::cout << "# " << ioc::scan::public_suffix_list_info() << '\n';
     return 0;
   }
 

@@ -1,47 +1,11 @@
 #include "decode/iocs.hpp"
 
-#include <algorithm>
-#include <cctype>
-
-#include "ioc/text/regex.hpp"
+#include "ioc/ioc/filter.hpp"
+#include "ioc/ioc/scanner.hpp"
+#include "ioc/ioc/validate.hpp"
 
 namespace ioc::decode {
 namespace {
-
-bool is_ipv4(std::string_view h) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (i <= h.size()) {
-    std::size_t j = i;
-    int value = 0;
-    while (j < h.size() && std::isdigit(static_cast<unsigned char>(h[j])) && j - i < 3)
-      value = value * 10 + (h[j++] - '0');
-    if (j == i || value > 255) return false;
-    ++parts;
-    if (j == h.size()) return parts == 4;
-    if (h[j] != '.') return false;
-    i = j + 1;
-  }
-  return false;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// The host of "scheme://[user@]host[:port]/...", lower-cased; "" when not a URL.
-std::string url_host(std::string_view url) {
-  const std::size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  std::string_view rest = url.substr(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos)
-    rest = rest.substr(at + 1);
-  if (!rest.empty() && rest.front() == '[') return lower(rest.substr(1, rest.find(']') - 1));
-  return lower(rest.substr(0, rest.find(':')));
-}
 
 class Collector {
  public:
@@ -52,18 +16,19 @@ class Collector {
       if (i.type == type && i.value == value) return;
     out_.push_back({std::move(type), std::move(value)});
   }
-  void host(const std::string& h) {
+  // A host from a parsed field, in iocgrep's canonical forms.
+  void host(std::string_view h) {
     if (h.empty()) return;
-    if (is_ipv4(h))
-      add("ipv4", h);
-    else if (h.find(':') != std::string::npos)
-      add("ipv6", h);
-    else if (h.find('.') != std::string::npos)
-      add("domain", h);
+    if (auto v4 = scan::canonical_ipv4(h))
+      add("ipv4", *v4);
+    else if (auto v6 = scan::canonical_ipv6(h))
+      add("ipv6", *v6);
+    else if (auto d = scan::canonical_domain(h, {.tld_check = false}))
+      add("domain", *d);
   }
   void url(const std::string& u) {
     add("url", u);
-    host(url_host(u));
+    host(scan::url_host(u));
   }
 
  private:
@@ -85,21 +50,27 @@ void collect_iocs(Peeled& out) {
   }
   if (out.other) {
     for (const auto& u : out.other->urls) c.url(u);
-    for (const auto& h : out.other->hosts) c.host(lower(h));
+    for (const auto& h : out.other->hosts) c.host(h);
     for (const auto& ua : out.other->user_agents) c.add("user_agent", ua);
   }
-  // URLs written out in decoded text (download cradles, cmdlets).
-  thread_local const auto url_re =
-      text::Regex::compile(R"(\b(?:https?|ftp)://[A-Za-z0-9.\-\[\]:@]+(?:/[^\s'"<>(){}\\]*)?)",
-                           {.case_insensitive = true});
+  // Every decoded layer through iocgrep's scanner (same types and canonical
+  // forms): download cradles, hosts, hashes, paths the parsers do not model.
+  thread_local scan::Scanner scanner([] {
+    scan::ScanOptions o;
+    o.types = scan::all_types();
+    return o;
+  }());
+  std::vector<scan::Hit> hits;
+  const auto scan_text = [&](std::string_view text) {
+    hits.clear();
+    scanner.scan(text, hits);
+    for (const scan::Hit& h : hits) c.add(std::string(scan::type_name(h.type)), h.value);
+  };
+  // The constant-folded script first: its strings are whole ("'ht'+'tp://...'").
+  if (!out.deobfuscated.empty()) scan_text(out.deobfuscated);
   for (const Layer& l : out.layers) {
-    if (!l.ok || l.text.empty() || l.op == "unescape") continue;
-    if (l.text.find("://") == std::string::npos) continue;
-    for (std::string_view u : url_re->find_all(l.text, 0, 64)) {
-      while (!u.empty() && (u.back() == '.' || u.back() == ',' || u.back() == ';'))
-        u.remove_suffix(1);
-      c.url(std::string(u));
-    }
+    if (!l.ok || l.text.empty() || l.op == "unescape" || l.op == "fold") continue;
+    scan_text(l.text);
   }
   if (out.registry_payload) c.add("registry", out.registry_payload->key);
   if (out.persistence && !out.persistence->key.empty()) c.add("registry", out.persistence->key);

@@ -164,11 +164,11 @@ const Patterns& patterns() {
       must(R"(GetBytes\(\s*['"]([^'"\r\n]{8,128})['"]\s*\))", true),
       must(R"(\bsession=([A-Za-z0-9+/=%_-]{8,}))", true),
       must(R"(\b(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|)"
-           R"(HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?\\[^\s"'<>|*?]+)"
-           R"((?: [^\s"'<>|*?\\]+\\[^\s"'<>|*?]*)*)",
+           R"(HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?\\[^\s"'<>|*?();,]+)"
+           R"((?: [A-Za-z0-9_.-]+\\[^\s"'<>|*?();,]*)*)",
            true),
-      must(R"((?:\b[A-Za-z]:\\|\\\\[A-Za-z0-9._$-]+\\|%[A-Za-z_]+%\\)[^\s"'<>|*?]+)"
-           R"((?: [^\s"'<>|*?\\]+\\[^\s"'<>|*?]*)*)"),
+      must(R"((?:\b[A-Za-z]:\\|\\\\[A-Za-z0-9._$-]+\\|%[A-Za-z_]+%\\)[^\s"'<>|*?;,]+)"
+           R"((?: [A-Za-z0-9_.-]+\\[^\s"'<>|*?;,]*)*)"),
       must(R"((?:^|[\s"'=(,])(/(?:bin|boot|dev|etc|home|lib|lib64|opt|proc|root|run|sbin|srv|)"
            R"(sys|tmp|usr|var|Users|Library|Applications|private|System|Volumes)/[^\s"'<>|;]*))"),
       must(R"(\b[0-9]{1,10}:[A-Za-z0-9/+]{3,}:[A-Za-z0-9/+]{3,}(?:,"[^"\r\n]*")?)"),
@@ -910,12 +910,27 @@ struct Scanner::Impl {
           v.remove_suffix(1);
       } else if (type != Type::kSessionKey && type != Type::kSsdeep) {
         v = trim_punct(v);
+        if (type == Type::kRegistry || type == Type::kFilepath)
+          while (v.size() > 3 && v.back() == '\\') v.remove_suffix(1);
       }
       if (v.size() < 2) continue;
       if (literal_uri && !plausible_uri(v)) continue;
+      if (type == Type::kSsdeep && !ssdeep_block_size(v)) continue;
       const std::size_t b = static_cast<std::size_t>(v.data() - t.data());
       add(type, std::string(v), b, b + v.size());
     }
+  }
+
+  // ssdeep block sizes are 3 * 2^n ("96:...", "3072:..."); other numbers before
+  // two colons are times, ports or IPv6 groups.
+  bool ssdeep_block_size(std::string_view v) const {
+    const std::size_t b = static_cast<std::size_t>(v.data() - t.data());
+    if (b > 0 && (t[b - 1] == ':' || is_alnum(t[b - 1]))) return false;
+    std::uint64_t n = 0;
+    for (char c : v.substr(0, v.find(':'))) n = n * 10 + static_cast<unsigned>(c - '0');
+    if (n < 3 || n % 3 != 0) return false;
+    n /= 3;
+    return (n & (n - 1)) == 0;
   }
 
   // A quoted "/x" is a URI when it has a file extension or two path segments:

@@ -243,3 +243,22 @@ TEST_CASE("scanner: browser versions in user agents are not addresses", "[ioc][s
   CHECK(found("AppleWebKit/537.36 Chrome/118.0.0.0 Safari/537.36").empty());
   CHECK(found("HIER_DIRECT/45.77.65.211") == V{"ipv4 45.77.65.211"});
 }
+
+TEST_CASE("scanner: ssdeep needs a real block size", "[ioc][scanner]") {
+  ScanOptions opt;
+  opt.types = {};
+  ioc::scan::add(opt.types, Type::kSsdeep);
+  CHECK(found("96:s4Ud1Lj96tHHlZDrwciQmA:s4Ud1Lj96tHHlZDrwciQmA", opt) ==
+        V{"ssdeep 96:s4Ud1Lj96tHHlZDrwciQmA:s4Ud1Lj96tHHlZDrwciQmA"});
+  CHECK(found("2a00:1450:4001:81a::200e 12:30:45", opt).empty());
+}
+
+TEST_CASE("scanner: registry keys in PowerShell code end at the code", "[ioc][scanner]") {
+  ScanOptions opt;
+  opt.types = {};
+  ioc::scan::add(opt.types, Type::kRegistry);
+  CHECK(found("(gp HKLM:\\Software\\Microsoft\\Network debug).debug)))\\\"", opt) ==
+        V{"registry HKLM:\\Software\\Microsoft\\Network"});
+  CHECK(found("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon x", opt) ==
+        V{"registry HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon"});
+}

@@ -1,0 +1,68 @@
+// libFuzzer target: the IOC scanner on arbitrary bytes, with every type and the
+// options chosen by the first byte, must not crash and must keep its
+// invariants: spans inside the input and in order, canonical values that the
+// validators accept again unchanged.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ioc/ioc/filter.hpp"
+#include "ioc/ioc/refang.hpp"
+#include "ioc/ioc/scanner.hpp"
+#include "ioc/ioc/validate.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0 || size > 256 * 1024) return 0;
+  using namespace ioc::scan;
+  const std::uint8_t flags = data[0];
+  const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
+  ScanOptions opt;
+  opt.types = all_types();
+  opt.refang = (flags & 1) == 0;
+  opt.loose = (flags & 2) != 0;
+  opt.derived = (flags & 4) == 0;
+  opt.tld_check = (flags & 8) == 0;
+  opt.unicode = (flags & 16) != 0;
+  opt.context_filter = (flags & 32) != 0;
+  std::vector<Hit> hits = scan_text(input, opt);
+  std::size_t last = 0;
+  for (const Hit& h : hits) {
+    check(h.begin <= h.end && h.end <= input.size());
+    check(h.begin >= last);
+    last = h.begin;
+    check(!h.value.empty());
+    switch (h.type) {
+      case Type::kIpv4: check(canonical_ipv4(h.value) == h.value); break;
+      case Type::kIpv6: check(canonical_ipv6(h.value) == h.value); break;
+      case Type::kIpv4Cidr: check(is_ipv4_cidr(h.value)); break;
+      case Type::kIpv6Cidr: check(is_ipv6_cidr(h.value)); break;
+      case Type::kDomain:
+        if (!opt.unicode) check(canonical_domain(h.value, {.tld_check = opt.tld_check}) == h.value);
+        break;
+      case Type::kMd5:
+      case Type::kSha1:
+      case Type::kSha256:
+      case Type::kSha512: check(hash_type_of(h.value) == h.type); break;
+      case Type::kMac: check(canonical_mac(h.value) == h.value); break;
+      case Type::kUrl:
+        check(h.value.find("://") != std::string::npos);
+        (void)url_host(h.value);
+        break;
+      case Type::kEmail: check(h.value.find('@') != std::string::npos); break;
+      default: break;
+    }
+    (void)defang(h.type, h.value);
+    (void)is_special_address(h);
+  }
+  return 0;
+}

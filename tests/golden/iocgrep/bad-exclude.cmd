@@ -1,0 +1,1 @@
+iocgrep --exclude samples/proxy.log samples/report-defanged.txt

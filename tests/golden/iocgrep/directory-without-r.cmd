@@ -1,0 +1,1 @@
+iocgrep tests/data/iocgrep-tree

@@ -1,0 +1,1 @@
+iocgrep --field CommandLine -n --all --with-type samples/splunk-export.csv

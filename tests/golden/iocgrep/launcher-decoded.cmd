@@ -1,0 +1,1 @@
+psdecode -f jsonl samples/empire-launcher.cmdline | jq -r .decoded | iocgrep --all --with-type -u

@@ -1,0 +1,1 @@
+iocgrep --list-types | grep -v "^#"

@@ -1,0 +1,1 @@
+echo "no indicators in this line" | iocgrep

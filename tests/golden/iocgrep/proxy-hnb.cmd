@@ -1,0 +1,1 @@
+iocgrep -H -n -b samples/proxy.log

@@ -1,0 +1,1 @@
+iocgrep -j 3 -H -n -b samples/proxy.log

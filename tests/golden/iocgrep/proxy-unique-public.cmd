@@ -1,0 +1,1 @@
+iocgrep -u --public-only --with-type samples/proxy.log

@@ -1,0 +1,1 @@
+iocgrep -q samples/proxy.log; echo "exit $?"

@@ -1,0 +1,1 @@
+iocgrep -r -H --with-type tests/data/iocgrep-tree

@@ -1,0 +1,1 @@
+iocgrep --all --with-type samples/report-defanged.txt

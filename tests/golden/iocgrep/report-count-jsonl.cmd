@@ -1,0 +1,1 @@
+iocgrep -c -f jsonl samples/report-defanged.txt

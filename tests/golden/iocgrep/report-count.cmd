@@ -1,0 +1,1 @@
+iocgrep -c --all samples/report-defanged.txt

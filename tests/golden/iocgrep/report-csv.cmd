@@ -1,0 +1,1 @@
+iocgrep -f csv samples/report-defanged.txt

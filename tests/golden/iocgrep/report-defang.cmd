@@ -1,0 +1,1 @@
+iocgrep --defang -u samples/report-defanged.txt

@@ -1,0 +1,1 @@
+iocgrep -u --exclude samples/allow.txt samples/report-defanged.txt

@@ -1,0 +1,1 @@
+iocgrep -f json --all samples/report-defanged.txt

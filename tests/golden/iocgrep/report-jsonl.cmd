@@ -1,0 +1,1 @@
+iocgrep -f jsonl samples/report-defanged.txt

@@ -1,0 +1,1 @@
+iocgrep --loose -t email,domain samples/report-defanged.txt

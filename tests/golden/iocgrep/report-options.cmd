@@ -1,0 +1,1 @@
+iocgrep --no-refang --context-filter --unicode --registrable --no-derived -u --with-type samples/report-defanged.txt

@@ -1,0 +1,1 @@
+iocgrep --patterns samples/patterns.txt --with-type samples/report-defanged.txt

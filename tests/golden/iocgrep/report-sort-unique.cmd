@@ -1,0 +1,1 @@
+iocgrep --sort -u --with-type samples/report-defanged.txt

@@ -1,0 +1,1 @@
+iocgrep -f tsv -t url,email samples/report-defanged.txt

@@ -1,0 +1,1 @@
+iocgrep --stats -c samples/proxy.log

@@ -1,0 +1,1 @@
+iocgrep -t ipv5 samples/proxy.log
