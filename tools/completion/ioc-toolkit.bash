@@ -23,7 +23,7 @@ _ioc_toolkit() {
       ;;
     -f|--format)
       local formats="text jsonl csv tsv"
-      [[ $tool == iocgrep ]] && formats="plain json $formats"
+      [[ $tool == iocgrep ]] && formats="plain json $formats stix misp suricata edl nft ipset zeek splunk hosts rpz"
       COMPREPLY=($(compgen -W "$formats" -- "$cur"))
       return
       ;;
@@ -38,7 +38,19 @@ _ioc_toolkit() {
         return
       fi
       ;;
-    -j|--jobs)
+    --decode)
+      [[ $tool == iocgrep ]] && COMPREPLY=($(compgen -W "all base64 hex url utf16 gzip" -- "$cur"))
+      return
+      ;;
+    -j|--jobs|--sid-base|--set-name|--source-name|--description)
+      return
+      ;;
+    --patterns|--exclude)
+      COMPREPLY=($(compgen -f -- "$cur"))
+      return
+      ;;
+    --output-dir)
+      COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
     --input-format)

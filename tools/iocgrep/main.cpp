@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 
 #include "common/options.hpp"
 #include "ioc/io/output.hpp"
+#include "ioc/ioc/embedded.hpp"
 #include "ioc/ioc/grep.hpp"
 #include "ioc/ioc/validate.hpp"
 
@@ -63,7 +66,7 @@ int run(int argc, char** argv) {
       .usage = "[OPTIONS] [FILE]...",
       .recipe_short_r = false,
       .ok_verb = "matched",
-      .extra_formats = "plain json",
+      .extra_formats = "plain json stix misp suricata edl nft ipset zeek splunk hosts rpz",
   };
   ioc::tools::CommandLine cmd(kInfo);
   cmd.tool_options().add_options()(
@@ -96,6 +99,21 @@ int run(int argc, char** argv) {
       "reserved addresses")(
       "exclude", po::value<std::string>()->value_name("FILE"),
       "drop hits covered by FILE: domains (and their subdomains), addresses and CIDR ranges")(
+      "decode", po::value<std::string>()->value_name("LIST"),
+      "also decode embedded blobs (base64, hex, url, utf16, gzip, or all) and find the "
+      "indicators inside; such hits carry decoded_from")(
+      "wide", "also find indicators in UTF-16LE strings inside binary input")(
+      "output-dir", po::value<std::string>()->value_name("DIR"),
+      "suricata, edl: write the list files there (the rules or nothing go to standard "
+      "output)")("observables", "stix: write observables (SCOs) instead of indicators")(
+      "sid-base", po::value<std::uint64_t>()->value_name("N"),
+      "suricata: the first rule's sid (default 1000000)")(
+      "set-name", po::value<std::string>()->value_name("NAME"),
+      "nft, ipset: the set names; suricata, edl: the list file prefix (default iocgrep)")(
+      "source-name", po::value<std::string>()->value_name("NAME"),
+      "stix, misp, zeek, splunk: who produced the indicators (default iocgrep)")(
+      "description", po::value<std::string>()->value_name("TEXT"),
+      "misp, zeek, splunk: a description of the indicators")(
       "jobs,j", po::value<unsigned>()->value_name("N"),
       "scan with N threads (default 1); output keeps the input order");
   if (auto code = cmd.parse(argc, argv)) return *code;
@@ -115,9 +133,46 @@ int run(int argc, char** argv) {
   }
 
   ioc::scan::GrepOptions g;
-  auto format = ioc::scan::parse_grep_format(common.format_name);
-  if (!format) return cmd.usage_error("--format: " + format.error().message);
-  g.format = *format;
+  if (auto share = ioc::scan::parse_share_format(common.format_name)) {
+    g.share = *share;
+    g.format = ioc::scan::GrepFormat::kPlain;
+    auto& so = g.share_options;
+    if (vm.count("sid-base")) so.sid_base = vm["sid-base"].as<std::uint64_t>();
+    if (vm.count("set-name")) so.set_name = vm["set-name"].as<std::string>();
+    if (vm.count("source-name")) so.source = vm["source-name"].as<std::string>();
+    if (vm.count("description")) so.description = vm["description"].as<std::string>();
+    so.observables = vm.count("observables") > 0;
+    // Reproducible output: SOURCE_DATE_EPOCH (reproducible-builds.org) wins over the clock.
+    so.timestamp = static_cast<std::int64_t>(std::time(nullptr));
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+      char* end = nullptr;
+      const long long v = std::strtoll(epoch, &end, 10);
+      if (end == epoch || *end != '\0' || v < 0)
+        return cmd.usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
+      so.timestamp = v;
+    }
+    const bool needs_dir =
+        *share == ioc::scan::ShareFormat::kSuricata || *share == ioc::scan::ShareFormat::kEdl;
+    if (needs_dir && !vm.count("output-dir"))
+      return cmd.usage_error("--format " + common.format_name +
+                             " writes list files: give --output-dir DIR");
+    if (vm.count("output-dir")) {
+      g.share_dir = vm["output-dir"].as<std::string>();
+      struct stat st;
+      if (::stat(g.share_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return cmd.usage_error("--output-dir: '" + g.share_dir + "' is not a directory");
+    }
+  } else {
+    auto format = ioc::scan::parse_grep_format(common.format_name);
+    if (!format) return cmd.usage_error("--format: " + format.error().message);
+    g.format = *format;
+    for (const char* opt :
+         {"output-dir", "observables", "sid-base", "set-name", "source-name", "description"})
+      if (vm.count(opt))
+        return cmd.usage_error(std::string("--") + opt +
+                               " needs a sharing format (-f stix, misp, "
+                               "suricata, edl, nft, ipset, zeek, splunk, hosts or rpz)");
+  }
   if (vm.count("type")) {
     auto types = ioc::scan::parse_type_list(vm["type"].as<std::string>());
     if (!types) return cmd.usage_error("--type: " + types.error().message);
@@ -135,6 +190,13 @@ int run(int argc, char** argv) {
     if (!ex) return cmd.usage_error("--exclude: " + ex.error().message);
     g.exclude = *ex;
   }
+  if (vm.count("decode")) {
+    auto d = ioc::scan::parse_decoders(vm["decode"].as<std::string>());
+    if (!d) return cmd.usage_error("--decode: " + d.error().message);
+    g.decoders = *d;
+  }
+  g.wide = vm.count("wide") > 0;
+  g.limits = common.limits;
   g.scan.refang = !vm.count("no-refang");
   g.scan.loose = vm.count("loose") > 0;
   g.scan.derived = !vm.count("no-derived");

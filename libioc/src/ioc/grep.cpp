@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <map>
 #include <unordered_set>
 
 #include "ioc/hit_json.hpp"
 #include "ioc/io/parallel.hpp"
 #include "ioc/io/writer.hpp"
+#include "ioc/ioc/embedded.hpp"
 #include "ioc/ioc/refang.hpp"
 
 namespace ioc::scan {
@@ -36,6 +38,34 @@ std::string_view hit_type_name(const Hit& h) {
   return h.type == Type::kCustom ? std::string_view(h.name) : type_name(h.type);
 }
 
+// The hits of one record: the text itself, then (--decode, --wide) the
+// indicators inside blobs decoded from it, each carrying how it was decoded.
+void scan_record(Scanner& scanner, std::string_view text, const GrepOptions& o,
+                 std::vector<Hit>& hits) {
+  scanner.scan(text, hits);
+  if (o.decoders == 0 && !o.wide) return;
+  std::vector<DecodedText> decoded;
+  if (o.decoders != 0) {
+    EmbeddedOptions eo;
+    eo.decoders = o.decoders;
+    eo.limits = o.limits;
+    find_embedded(text, eo, decoded);
+  }
+  if (o.wide) find_wide_strings(text, 4, decoded);
+  std::vector<Hit> inner;
+  for (const DecodedText& d : decoded) {
+    inner.clear();
+    scanner.scan(d.text, inner);
+    for (Hit& h : inner) {
+      h.raw = d.text.substr(h.begin, h.end - h.begin);
+      h.decoded_from = d.chain;
+      h.begin = d.begin;
+      h.end = d.end;
+      hits.push_back(std::move(h));
+    }
+  }
+}
+
 // Filters and value rewrites that depend only on the hit (run on workers).
 void filter_hits(const GrepOptions& o, std::vector<Hit>& hits) {
   if (o.public_only || o.exclude) {
@@ -57,6 +87,7 @@ struct Stored {
   std::string source;
   std::uint64_t line;
   std::uint64_t offset;
+  std::string decoded_from;
 };
 
 class Sink {
@@ -69,7 +100,7 @@ class Sink {
     std::size_t written = 0;
     for (const Hit& h : hits) {
       const std::string_view type = hit_type_name(h);
-      if (o_.unique || o_.format == GrepFormat::kJson) {
+      if (o_.unique || o_.format == GrepFormat::kJson || o_.share) {
         std::string k(type);
         k += '\0';
         k += h.value;
@@ -86,20 +117,32 @@ class Sink {
         continue;
       }
       const std::uint64_t offset = (field_mode ? 0 : src.offset) + h.begin;
-      const std::string_view raw = text.substr(h.begin, h.end - h.begin);
-      if (o_.sort || o_.format == GrepFormat::kJson) {
-        stored_.push_back({h.type, h.name, h.value, std::string(raw), h.defanged,
-                           display_name(src.name), src.line, offset});
+      const std::string_view raw =
+          h.decoded_from.empty() ? text.substr(h.begin, h.end - h.begin) : std::string_view(h.raw);
+      if (o_.share) {
+        indicators_.push_back({h.type, h.value, h.name});
         continue;
       }
-      write(type, h.type, h.value, raw, h.defanged, src.name, src.line, offset);
+      if (o_.sort || o_.format == GrepFormat::kJson) {
+        stored_.push_back({h.type, h.name, h.value, std::string(raw), h.defanged,
+                           display_name(src.name), src.line, offset, h.decoded_from});
+        continue;
+      }
+      write(type, h.type, h.value, raw, h.defanged, src.name, src.line, offset, h.decoded_from);
     }
     (void)written;
     flush_buffer();
     return !out_.broken_pipe();
   }
 
-  void finish() {
+  // Returns false on an error (reported to diag).
+  bool finish(io::Diagnostics& diag) {
+    if (o_.share && !o_.count) return finish_share(diag);
+    finish_records();
+    return true;
+  }
+
+  void finish_records() {
     if (o_.count) {
       std::vector<std::pair<std::string, std::uint64_t>> rows;
       for (std::size_t i = 0; i < kTypeCount; ++i)
@@ -139,7 +182,7 @@ class Sink {
       for (const Stored& s : stored_) {
         const std::string_view type =
             s.type == Type::kCustom ? std::string_view(s.name) : type_name(s.type);
-        write(type, s.type, s.value, s.raw, s.defanged, s.source, s.line, s.offset);
+        write(type, s.type, s.value, s.raw, s.defanged, s.source, s.line, s.offset, s.decoded_from);
         if (buf_.size() > (1 << 16)) flush_buffer();
       }
     }
@@ -147,6 +190,33 @@ class Sink {
   }
 
   bool any() const { return any_ > 0; }
+
+  bool finish_share(io::Diagnostics& diag) {
+    auto result = write_share(*o_.share, indicators_, o_.share_options);
+    if (!result) {
+      diag.io_error(result.error().message);
+      return false;
+    }
+    bool ok = true;
+    for (const ShareFile& f : result->files) {
+      if (f.name.empty()) {
+        out_.write(f.text);
+        continue;
+      }
+      const std::string path = o_.share_dir + "/" + f.name;
+      std::ofstream file(path, std::ios::binary | std::ios::trunc);
+      file << f.text;
+      file.close();
+      if (!file) {
+        diag.io_error(path + ": cannot write");
+        ok = false;
+      }
+    }
+    if (result->skipped > 0)
+      diag.note(std::to_string(result->skipped) + " indicator(s) of types the format cannot " +
+                "express were left out");
+    return ok;
+  }
 
  private:
   static std::size_t type_rank(const std::string& name) {
@@ -167,7 +237,7 @@ class Sink {
 
   void write(std::string_view type_name_str, Type type, std::string_view value,
              std::string_view raw, bool defanged, std::string_view source, std::uint64_t line,
-             std::uint64_t offset) {
+             std::uint64_t offset, std::string_view decoded_from) {
     std::string shown;
     if (o_.defang) {
       shown = defang(type, value);
@@ -198,8 +268,8 @@ class Sink {
         buf_ += o_.terminator;
         break;
       case GrepFormat::kJsonl:
-        append_hit_jsonl(buf_,
-                         {type_name_str, value, raw, defanged, display_name(source), line, offset});
+        append_hit_jsonl(buf_, {type_name_str, value, raw, defanged, display_name(source), line,
+                                offset, decoded_from});
         break;
       case GrepFormat::kCsv:
       case GrepFormat::kTsv: {
@@ -242,6 +312,7 @@ class Sink {
   std::array<std::uint64_t, kTypeCount> counts_{};
   std::map<std::string, std::uint64_t> custom_counts_;
   std::vector<Stored> stored_;
+  std::vector<Indicator> indicators_;
   bool header_written_ = false;
   std::uint64_t any_ = 0;
 };
@@ -258,7 +329,7 @@ bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Outpu
     std::vector<Hit> hits;
     completed = io::for_each_record(input, diag, [&](io::Record& rec) {
       hits.clear();
-      scanner.scan(rec.text, hits);
+      scan_record(scanner, rec.text, o, hits);
       filter_hits(o, hits);
       if (hits.empty()) return true;
       diag.count_ok();
@@ -273,7 +344,7 @@ bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Outpu
         owner = &o;
       }
       std::vector<Hit> hits;
-      scanner->scan(rec.text, hits);
+      scan_record(*scanner, rec.text, o, hits);
       filter_hits(o, hits);
       return hits;
     };
@@ -285,7 +356,7 @@ bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Outpu
     };
     completed = io::parallel_records<std::vector<Hit>>(input, diag, {.jobs = o.jobs}, work, emit);
   }
-  sink.finish();
+  sink.finish(diag);
   return completed && !(o.quiet && sink.any());
 }
 

@@ -45,6 +45,10 @@ void append_hit_jsonl(std::string& out, const HitFields& h) {
   w.Uint64(h.line);
   key(w, "offset");
   w.Uint64(h.offset);
+  if (!h.decoded_from.empty()) {
+    key(w, "decoded_from");
+    str(w, h.decoded_from);
+  }
   w.EndObject();
   out.append(buffer.GetString(), buffer.GetSize());
   out += '\n';

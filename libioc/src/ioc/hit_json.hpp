@@ -18,6 +18,7 @@ struct HitFields {
   std::string_view source;
   std::uint64_t line = 0;
   std::uint64_t offset = 0;
+  std::string_view decoded_from;  ///< written only when not empty
 };
 
 /// {"type":…,"value":…,"raw":…,"defanged":…,"source":…,"line":…,"offset":…} + '\n'

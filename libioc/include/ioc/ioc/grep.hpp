@@ -11,15 +11,18 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "ioc/core/limits.hpp"
 #include "ioc/core/result.hpp"
 #include "ioc/io/diagnostics.hpp"
 #include "ioc/io/output.hpp"
 #include "ioc/io/records.hpp"
 #include "ioc/ioc/filter.hpp"
 #include "ioc/ioc/scanner.hpp"
+#include "ioc/ioc/share.hpp"
 
 namespace ioc::scan {
 
@@ -45,7 +48,15 @@ struct GrepOptions {
   bool public_only = false;    ///< drop special-purpose addresses
   bool registrable = false;    ///< domains as their registrable domain
   std::shared_ptr<const Exclusions> exclude;
+  unsigned decoders = 0;  ///< --decode: embedded.hpp Decoder mask
+  bool wide = false;      ///< --wide: also UTF-16LE strings in binary input
+  Limits limits{};        ///< for --decode
   unsigned jobs = 1;
+  /// A sharing format (STIX, MISP, Suricata, ...): the unique indicators are
+  /// written once the input is read; extra files go to share_dir.
+  std::optional<ShareFormat> share;
+  ShareOptions share_options{};
+  std::string share_dir;
   char terminator = '\n';  ///< plain output record terminator (-z: '\0')
 };
 

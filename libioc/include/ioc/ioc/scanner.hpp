@@ -64,6 +64,11 @@ struct Hit {
   bool defanged = false;  ///< the raw text was defanged
   bool derived = false;   ///< taken from inside a URL (its host)
   std::string name;       ///< kCustom: the pattern's name
+  /// Hits inside a decoded blob (iocgrep --decode/--wide): how it was decoded
+  /// ("base64>utf16le"), and the hit's text in the decoded text; begin/end are
+  /// then the blob's span.
+  std::string decoded_from;
+  std::string raw;
 };
 
 class Scanner {

@@ -1,0 +1,1 @@
+iocgrep --decode all --all -f jsonl samples/empire-launcher.cmdline

@@ -1,0 +1,1 @@
+iocgrep --decode rot13 samples/proxy.log

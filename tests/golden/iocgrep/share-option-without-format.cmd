@@ -1,0 +1,1 @@
+iocgrep --sid-base 5 samples/proxy.log

@@ -1,0 +1,1 @@
+iocgrep -f suricata samples/proxy.log
