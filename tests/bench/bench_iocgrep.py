@@ -18,6 +18,7 @@ run by hand on a Release build.
 """
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -26,14 +27,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
-COMBINED = (r"(?:\b(?:\d{1,3}\.){3}\d{1,3}\b)|(?:https?://[^\s\"<>]+)|"
+COMBINED = (r"(?:\b(?:\d{1,3}\.){3}\d{1,3}\b)|(?:https?://[^\s\x22<>]+)|"
             r"(?:\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b)|"
             r"(?:\b(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b)|(?:\b[a-fA-F0-9]{32}\b)|"
             r"(?:\b[a-fA-F0-9]{40}\b)|(?:\b[a-fA-F0-9]{64}\b)")
 
 
+GNU_TIME = shutil.which("time")
+
+
 def measure(cmd: str, stdin_path: Path):
-    """Wall time (s), peak RSS (KiB) and output lines of a shell command."""
+    """Wall time (s), peak RSS (KiB) and output lines of a shell command.
+
+    The RSS is GNU time's for the command itself when /usr/bin/time is there
+    (else the largest child's, which cannot be below the forking Python's)."""
+    if GNU_TIME and "|" not in cmd:
+        with tempfile.NamedTemporaryFile() as rss:
+            t, _, lines = measure_plain(f"{GNU_TIME} -f %M -o {rss.name} {cmd}", stdin_path)
+            return t, int(Path(rss.name).read_text().split()[-1]), lines
+    return measure_plain(cmd, stdin_path)
+
+
+def measure_plain(cmd: str, stdin_path: Path):
     probe = ("import resource,subprocess,sys,time;"
              "t=time.perf_counter();"
              "p=subprocess.run(['bash','-o','pipefail','-c',sys.argv[1]],stdin=open(sys.argv[2],'rb'),"
@@ -92,8 +107,8 @@ def main() -> None:
         row("iocgrep -j 2 (default types)", f"{iocgrep} -j 2", log, size)
         row("iocgrep -f jsonl", f"{iocgrep} -f jsonl", log, size)
         if shutil.which("rg"):
-            row("rg -o IPV4", f"rg -o '{IPV4}'", log, size)
-            row("rg -o COMBINED", f"rg -o '{COMBINED}'", log, size)
+            row("rg -o IPV4", f"rg -o {shlex.quote(IPV4)}", log, size)
+            row("rg -o COMBINED", f"rg -o {shlex.quote(COMBINED)}", log, size)
         row("grep -oE IPV4 (first tenth)", "grep -oE '\\b([0-9]{1,3}\\.){3}[0-9]{1,3}\\b'", tenth,
             tenth_size)
         chef = ROOT.parent / "shared" / "cyberchef" / "chef.mjs"

@@ -30,8 +30,8 @@ std::string_view grep_format_names() noexcept {
 
 namespace {
 
-std::string display_name(std::string_view name) {
-  return name.empty() || name == "-" ? std::string(kStdinName) : std::string(name);
+std::string_view display_name(std::string_view name) {
+  return name.empty() || name == "-" ? kStdinName : name;
 }
 
 std::string_view hit_type_name(const Hit& h) {
@@ -90,6 +90,77 @@ struct Stored {
   std::string decoded_from;
 };
 
+// One hit as a line of the plain, jsonl, csv or tsv output (json is written
+// at the end). Runs on worker threads too: only its arguments are touched.
+void render_hit(std::string& buf, const GrepOptions& o, bool tty, HitFields h, Type type) {
+  std::string shown;
+  if (o.defang) {
+    shown = defang(type, h.value);
+    h.value = shown;
+  }
+  const std::string_view source = display_name(h.source);
+  switch (o.format) {
+    case GrepFormat::kPlain:
+      if (o.with_filename) {
+        buf += source;
+        buf += ':';
+      }
+      if (o.line_number) {
+        buf += std::to_string(h.line);
+        buf += ':';
+      }
+      if (o.byte_offset) {
+        buf += std::to_string(h.offset);
+        buf += ':';
+      }
+      if (o.with_type) {
+        buf += h.type;
+        buf += '\t';
+      }
+      if (tty)
+        buf += io::escape_for_terminal(h.value);
+      else
+        buf += h.value;
+      buf += o.terminator;
+      break;
+    case GrepFormat::kJsonl:
+      h.source = source;
+      append_hit_jsonl(buf, h);
+      break;
+    case GrepFormat::kCsv:
+    case GrepFormat::kTsv: {
+      const bool csv = o.format == GrepFormat::kCsv;
+      const auto cell = [&](std::string_view v) {
+        if (csv)
+          io::append_csv_cell(buf, v);
+        else
+          io::append_tsv_cell(buf, v);
+      };
+      const char sep = csv ? ',' : '\t';
+      cell(h.type);
+      buf += sep;
+      cell(h.value);
+      buf += sep;
+      cell(h.raw);
+      buf += sep;
+      cell(source);
+      buf += sep;
+      buf += std::to_string(h.line);
+      buf += sep;
+      buf += std::to_string(h.offset);
+      buf += csv ? "\r\n" : "\n";
+      break;
+    }
+    case GrepFormat::kJson: break;  // written by Sink::finish()
+  }
+}
+
+// Hits written as they come, in input order, with nothing remembered: then
+// worker threads can render them (see grep_records).
+bool streaming(const GrepOptions& o) {
+  return !o.unique && !o.sort && !o.count && !o.quiet && !o.share && o.format != GrepFormat::kJson;
+}
+
 class Sink {
  public:
   Sink(const GrepOptions& o, io::Output& out) : o_(o), out_(out) {}
@@ -125,7 +196,7 @@ class Sink {
       }
       if (o_.sort || o_.format == GrepFormat::kJson) {
         stored_.push_back({h.type, h.name, h.value, std::string(raw), h.defanged,
-                           display_name(src.name), src.line, offset, h.decoded_from});
+                           std::string(display_name(src.name)), src.line, offset, h.decoded_from});
         continue;
       }
       write(type, h.type, h.value, raw, h.defanged, src.name, src.line, offset, h.decoded_from);
@@ -191,6 +262,16 @@ class Sink {
 
   bool any() const { return any_ > 0; }
 
+  // Output rendered by a worker (streaming formats only).
+  bool write_rendered(std::string_view text, std::size_t hits) {
+    if (hits == 0) return true;
+    any_ += hits;
+    if (o_.format == GrepFormat::kCsv || o_.format == GrepFormat::kTsv) write_header_once();
+    flush_buffer();
+    out_.write(text);
+    return !out_.broken_pipe();
+  }
+
   bool finish_share(io::Diagnostics& diag) {
     auto result = write_share(*o_.share, indicators_, o_.share_options);
     if (!result) {
@@ -238,65 +319,9 @@ class Sink {
   void write(std::string_view type_name_str, Type type, std::string_view value,
              std::string_view raw, bool defanged, std::string_view source, std::uint64_t line,
              std::uint64_t offset, std::string_view decoded_from) {
-    std::string shown;
-    if (o_.defang) {
-      shown = defang(type, value);
-      value = shown;
-    }
-    switch (o_.format) {
-      case GrepFormat::kPlain:
-        if (o_.with_filename) {
-          buf_ += display_name(source);
-          buf_ += ':';
-        }
-        if (o_.line_number) {
-          buf_ += std::to_string(line);
-          buf_ += ':';
-        }
-        if (o_.byte_offset) {
-          buf_ += std::to_string(offset);
-          buf_ += ':';
-        }
-        if (o_.with_type) {
-          buf_ += type_name_str;
-          buf_ += '\t';
-        }
-        if (out_.is_tty())
-          buf_ += io::escape_for_terminal(value);
-        else
-          buf_ += value;
-        buf_ += o_.terminator;
-        break;
-      case GrepFormat::kJsonl:
-        append_hit_jsonl(buf_, {type_name_str, value, raw, defanged, display_name(source), line,
-                                offset, decoded_from});
-        break;
-      case GrepFormat::kCsv:
-      case GrepFormat::kTsv: {
-        write_header_once();
-        const bool csv = o_.format == GrepFormat::kCsv;
-        const auto cell = [&](std::string_view v) {
-          if (csv)
-            io::append_csv_cell(buf_, v);
-          else
-            io::append_tsv_cell(buf_, v);
-        };
-        cell(type_name_str);
-        buf_ += csv ? ',' : '\t';
-        cell(value);
-        buf_ += csv ? ',' : '\t';
-        cell(raw);
-        buf_ += csv ? ',' : '\t';
-        cell(display_name(source));
-        buf_ += csv ? ',' : '\t';
-        buf_ += std::to_string(line);
-        buf_ += csv ? ',' : '\t';
-        buf_ += std::to_string(offset);
-        buf_ += csv ? "\r\n" : "\n";
-        break;
-      }
-      case GrepFormat::kJson: break;  // written by finish()
-    }
+    if (o_.format == GrepFormat::kCsv || o_.format == GrepFormat::kTsv) write_header_once();
+    render_hit(buf_, o_, out_.is_tty(),
+               {type_name_str, value, raw, defanged, source, line, offset, decoded_from}, type);
   }
 
   void flush_buffer() {
@@ -336,25 +361,51 @@ bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Outpu
       return sink.record(rec.source, rec.text, field_mode, hits);
     });
   } else {
-    std::function<std::vector<Hit>(io::OwnedRecord&)> work = [&](io::OwnedRecord& rec) {
+    // Workers scan, filter and, for the streaming formats, render; the calling
+    // thread only writes (and, for -u, --sort, -c, json and the sharing
+    // formats, which need every hit in one place, does the rest).
+    struct Found {
+      std::vector<Hit> hits;
+      std::string rendered;
+      std::size_t count = 0;
+    };
+    const bool render = streaming(o);
+    const bool tty = out.is_tty();
+    std::function<Found(io::OwnedRecord&)> work = [&](io::OwnedRecord& rec) {
       thread_local std::unique_ptr<Scanner> scanner;
       thread_local const GrepOptions* owner = nullptr;
       if (!scanner || owner != &o) {
         scanner = std::make_unique<Scanner>(o.scan);
         owner = &o;
       }
-      std::vector<Hit> hits;
-      scan_record(*scanner, rec.text, o, hits);
-      filter_hits(o, hits);
-      return hits;
+      Found f;
+      scan_record(*scanner, rec.text, o, f.hits);
+      filter_hits(o, f.hits);
+      f.count = f.hits.size();
+      if (render) {
+        const Source src = rec.source();
+        for (const Hit& h : f.hits) {
+          const std::uint64_t offset = (field_mode ? 0 : src.offset) + h.begin;
+          const std::string_view raw =
+              h.decoded_from.empty() ? std::string_view(rec.text).substr(h.begin, h.end - h.begin)
+                                     : std::string_view(h.raw);
+          render_hit(f.rendered, o, tty,
+                     {hit_type_name(h), h.value, raw, h.defanged, src.name, src.line, offset,
+                      h.decoded_from},
+                     h.type);
+        }
+        f.hits.clear();
+      }
+      return f;
     };
-    std::function<bool(io::OwnedRecord&, std::vector<Hit>&)> emit = [&](io::OwnedRecord& rec,
-                                                                        std::vector<Hit>& hits) {
-      if (hits.empty()) return true;
+    std::function<bool(io::OwnedRecord&, Found&)> emit = [&](io::OwnedRecord& rec, Found& f) {
+      if (f.count == 0) return true;
       diag.count_ok();
-      return sink.record(rec.source(), rec.text, field_mode, hits);
+      if (render) return sink.write_rendered(f.rendered, f.count);
+      return sink.record(rec.source(), rec.text, field_mode, f.hits);
     };
-    completed = io::parallel_records<std::vector<Hit>>(input, diag, {.jobs = o.jobs}, work, emit);
+    completed = io::parallel_records<Found>(
+        input, diag, {.jobs = o.jobs, .batch_records = 2048, .batch_bytes = 1 << 20}, work, emit);
   }
   sink.finish(diag);
   return completed && !(o.quiet && sink.any());

@@ -422,7 +422,7 @@ struct Scanner::Impl {
   // ':', bytes >= 0x80), dots, colons and bytes >= 0x80. Built 16 bytes at a
   // time; runs are then found with bit scans instead of a branch per byte.
   struct Bits {
-    std::uint64_t run = 0, dot = 0, colon = 0, high = 0;
+    std::uint64_t run = 0, dot = 0, colon = 0, high = 0, alpha = 0, dash = 0;
   };
   std::vector<Bits> bits;
 
@@ -442,9 +442,9 @@ struct Scanner::Impl {
       const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(dd, k9), dd);
       const __m128i dot = _mm_cmpeq_epi8(v, kdot);
       const __m128i colon = _mm_cmpeq_epi8(v, kcolon);
+      const __m128i dash = _mm_cmpeq_epi8(v, kdash);
       const __m128i any =
-          _mm_or_si128(_mm_or_si128(letter, digit),
-                       _mm_or_si128(_mm_or_si128(dot, colon), _mm_cmpeq_epi8(v, kdash)));
+          _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(_mm_or_si128(dot, colon), dash));
       const auto high = static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(v)));
       const auto run =
           static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(any))) | high;
@@ -455,6 +455,10 @@ struct Scanner::Impl {
       w.dot |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(dot))) << shift;
       w.colon |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(colon)))
                  << shift;
+      w.alpha |=
+          (static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(letter))) | high)
+          << shift;
+      w.dash |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(dash))) << shift;
     }
 #endif
     for (; i < n; ++i) {
@@ -465,6 +469,8 @@ struct Scanner::Impl {
       if (c & kHigh) w.high |= bit;
       if (c & kDot) w.dot |= bit;
       if (c & kColon) w.colon |= bit;
+      if (c & (kAlpha | kHigh)) w.alpha |= bit;
+      if (t[i] == '-') w.dash |= bit;
     }
   }
 
@@ -481,6 +487,72 @@ struct Scanner::Impl {
       word = set ? bits[w].run : ~bits[w].run;
     }
     return std::min(n, w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
+  }
+
+  // interesting[w]: the dots and colons of word w, and the bytes that start
+  // `len` run bytes in a row (bit i set when bits i..i+len-1 of run are all
+  // set, found by shifting and AND-ing a 128-bit window over two words).
+  std::vector<std::uint64_t> interesting;
+
+  void mark_interesting(std::size_t len) {
+    interesting.resize(bits.size());
+    for (std::size_t w = 0; w < bits.size(); ++w) {
+      using U128 = unsigned __int128;
+      U128 r = bits[w].run;
+      if (w + 1 < bits.size()) r |= static_cast<U128>(bits[w + 1].run) << 64;
+      std::size_t have = 1;  // r bit i: `have` run bytes from i on
+      while (have < len) {
+        const std::size_t step = std::min(have, len - have);
+        r &= r >> step;
+        have += step;
+      }
+      interesting[w] = bits[w].dot | bits[w].colon | static_cast<std::uint64_t>(r);
+    }
+  }
+
+  std::size_t next_interesting(std::size_t i) const {
+    const std::size_t n = t.size();
+    if (i >= n) return n;
+    std::size_t w = i / 64;
+    std::uint64_t word = interesting[w] & (~std::uint64_t{0} << (i % 64));
+    while (word == 0) {
+      if (++w >= interesting.size()) return n;
+      word = interesting[w];
+    }
+    return std::min(n, w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
+  }
+
+  // The first byte of the run holding position i (a run byte).
+  std::size_t run_start(std::size_t i) const {
+    std::size_t w = i / 64;
+    // Bits below i that are not run bytes.
+    std::uint64_t gaps = ~bits[w].run & ((std::uint64_t{1} << (i % 64)) - 1);
+    while (gaps == 0) {
+      if (w == 0) return 0;
+      --w;
+      gaps = ~bits[w].run;
+    }
+    return w * 64 + 64 - static_cast<std::size_t>(__builtin_clzll(gaps));
+  }
+
+  struct Counts {
+    std::size_t dots = 0, dashes = 0;
+    bool letters = false;
+  };
+  // Dots and dashes in [b, e), and whether a letter (or UTF-8 byte) is there.
+  Counts range_counts(std::size_t b, std::size_t e) const {
+    Counts k;
+    std::uint64_t alpha = 0;
+    for (std::size_t w = b / 64; w * 64 < e; ++w) {
+      std::uint64_t mask = ~std::uint64_t{0};
+      if (w == b / 64) mask &= ~std::uint64_t{0} << (b % 64);
+      if ((w + 1) * 64 > e && e % 64 != 0) mask &= ~std::uint64_t{0} >> (64 - e % 64);
+      k.dots += static_cast<std::size_t>(__builtin_popcountll(bits[w].dot & mask));
+      k.dashes += static_cast<std::size_t>(__builtin_popcountll(bits[w].dash & mask));
+      alpha |= bits[w].alpha & mask;
+    }
+    k.letters = alpha != 0;
+    return k;
   }
 
   // Which of dot / colon / high bytes occur in [b, e).
@@ -508,13 +580,23 @@ struct Scanner::Impl {
     if (want(Type::kCve) || want(Type::kAttack) || want(Type::kAsn) || want(Type::kMac))
       min_plain_run = 0;
     build_bits();
+    if (min_plain_run > 0) mark_interesting(min_plain_run);
     const std::size_t n = t.size();
     std::size_t ci = 0;
     std::size_t i = 0;
     while (true) {
-      const std::size_t b0 = next_run_bit<true>(i);
-      if (b0 >= n) break;
-      const std::size_t e0 = next_run_bit<false>(b0);
+      std::size_t b0, e0;
+      if (min_plain_run == 0) {
+        b0 = next_run_bit<true>(i);
+        if (b0 >= n) break;
+      } else {
+        // Only runs with a '.' or ':' or at least min_plain_run long can hold
+        // an indicator: jump to the next one, then back to its start.
+        const std::size_t hit = next_interesting(i);
+        if (hit >= n) break;
+        b0 = run_start(hit);
+      }
+      e0 = next_run_bit<false>(b0);
       i = e0;
       const Flags f = range_flags(b0, e0);
       const bool colon = f.colon;
@@ -649,14 +731,9 @@ struct Scanner::Impl {
     while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
     while (e > b && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
     if (b >= e) return;
-    std::size_t dots = 0, dashes = 0;
-    bool letters = false;
-    for (std::size_t i = b; i < e; ++i) {
-      const std::uint16_t c = cls(t[i]);
-      letters |= (c & (kAlpha | kHigh)) != 0;
-      dots += t[i] == '.';
-      dashes += t[i] == '-';
-    }
+    const Counts k = range_counts(b, e);
+    const std::size_t dots = k.dots, dashes = k.dashes;
+    const bool letters = k.letters;
     const std::string_view p = t.substr(b, e - b);
     if (!letters) {
       if (dots == 0) return;
@@ -691,7 +768,16 @@ struct Scanner::Impl {
     const bool hashes =
         (want(Type::kMd5) || want(Type::kSha1) || want(Type::kSha256) || want(Type::kSha512)) &&
         p.size() >= 32;
-    if (hashes || (want(Type::kBtc) && p.size() >= 14)) {
+    if ((hashes || want(Type::kBtc)) && dots == 0 && dashes == 0) {
+      // One alphanumeric run: check it whole.
+      const std::size_t len = p.size();
+      if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
+        if (auto type = hash_type_of(p); type && want(*type))
+          add(*type, text::to_lower_ascii(p), b, e);
+      } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(p)) {
+        add(Type::kBtc, std::string(p), b, e);
+      }
+    } else if (hashes || (want(Type::kBtc) && p.size() >= 14)) {
       std::size_t s = b;
       for (std::size_t i = b; i <= e; ++i) {
         if (i < e && t[i] != '.' && t[i] != '-') continue;
