@@ -1,18 +1,113 @@
-// certsum — One record per X.509 certificate, with fingerprints, serials and C2 default-certificate
-// flags. A thin front-end: options here, all the work in libioc.
-#include "common/options.hpp"
+// certsum — one record per X.509 certificate, with fingerprints, serials and C2
+// default-certificate flags. A thin front-end: options here, the work in libioc
+// (x509/cert.hpp, x509/c2.hpp, x509/report.hpp).
+#include <unistd.h>
 
-int main(int argc, char** argv) {
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <iostream>
+
+#include "common/options.hpp"
+#include "ioc/io/output.hpp"
+#include "ioc/x509/report.hpp"
+
+namespace {
+
+namespace po = boost::program_options;
+
+// --now / SOURCE_DATE_EPOCH: seconds since the epoch, or an ISO 8601 UTC date
+// ("2017-08-22" or "2017-08-22T23:10:22Z").
+std::optional<std::time_t> parse_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long seconds = std::strtoll(text.c_str(), &end, 10);
+  if (*end == '\0' && seconds >= 0) return static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (rest == nullptr || *rest != '\0') {
+    tm = {};
+    rest = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (rest == nullptr || *rest != '\0') return std::nullopt;
+  return timegm(&tm);
+}
+
+int run(int argc, char** argv) {
   static constexpr ioc::tools::ToolInfo kInfo{
       .name = "certsum",
       .summary =
           "One record per X.509 certificate, with fingerprints, serials and C2 default-certificate "
           "flags.",
-      .usage = "[OPTIONS] [FILE]...",
+      .usage = "[OPTIONS] [FILE|DIR]...",
       .recipe_short_r = false,
-      .ok_verb = "decoded",
+      .ok_verb = "summarized",
   };
-  return ioc::tools::run_recipe_only_tool(
-      kInfo, argc, argv,
-      "certificate summaries are not built yet; only --recipe runs in this version");
+  ioc::tools::CommandLine cmd(kInfo);
+  cmd.tool_options().add_options()("recursive,r",
+                                   "read every regular file under directory arguments")(
+      "password", po::value<std::string>()->value_name("PASS"),
+      "the password of PKCS#12 (.p12/.pfx) inputs (default: empty)")(
+      "match,m", po::value<std::vector<std::string>>()->value_name("VALUE"),
+      "only certificates with this serial (hex or decimal) or MD5/SHA-1/SHA-256 digest "
+      "(repeatable)")("flagged", "only certificates that match a C2 default-certificate rule")(
+      "rules", po::value<std::string>()->value_name("FILE"),
+      "C2 rule table to use instead of the shipped c2-certificates.json")(
+      "now", po::value<std::string>()->value_name("TIME"),
+      "judge expiry at TIME (seconds since the epoch or ISO 8601 UTC; default: "
+      "SOURCE_DATE_EPOCH, else the clock)");
+  if (auto code = cmd.parse(argc, argv)) return *code;
+  const auto& common = cmd.common();
+  if (!common.recipe.empty()) return ioc::tools::run_recipe_mode(cmd);
+  const auto& vm = cmd.vm();
+  if (!common.input.field.empty() || common.input.whole || common.input.separator != '\n')
+    return cmd.usage_error("--field, --whole and -z do not apply: certsum reads whole files");
+
+  ioc::x509::CertsumOptions o;
+  o.format = common.format;
+  o.recursive = vm.count("recursive") > 0;
+  o.flagged_only = vm.count("flagged") > 0;
+  if (vm.count("password")) o.load.password = vm["password"].as<std::string>();
+  if (vm.count("match")) o.match = vm["match"].as<std::vector<std::string>>();
+  o.max_input = common.limits.max_line;
+  o.now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    auto t = parse_time(epoch);
+    if (!t) return cmd.usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
+    o.now = *t;
+  }
+  if (vm.count("now")) {
+    auto t = parse_time(vm["now"].as<std::string>());
+    if (!t) return cmd.usage_error("--now: use seconds since the epoch or YYYY-MM-DD[THH:MM:SSZ]");
+    o.now = *t;
+  }
+  const std::string rules_path =
+      vm.count("rules") ? vm["rules"].as<std::string>() : ioc::x509::default_c2_rules_path();
+  auto rules = ioc::x509::load_c2_rules(rules_path);
+  if (!rules) return cmd.usage_error("--rules: " + rules.error().message);
+  o.rules = &*rules;
+
+  ioc::io::ignore_sigpipe();
+  ioc::io::Diagnostics diag("certsum", "summarized");
+  diag.set_quiet(common.no_messages);
+  int code = 0;
+  {
+    ioc::io::Output out;
+    ioc::x509::certsum_inputs(common.input.paths, o, out, diag);
+    out.flush();
+    if (out.failed()) diag.io_error("write error: " + out.error());
+    code = out.broken_pipe() ? 0 : diag.exit_code();
+  }
+  if (common.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    return ioc::tools::report_internal_error("certsum", e);
+  }
 }

@@ -42,10 +42,10 @@ _ioc_toolkit() {
       [[ $tool == iocgrep ]] && COMPREPLY=($(compgen -W "all base64 hex url utf16 gzip" -- "$cur"))
       return
       ;;
-    -j|--jobs|--sid-base|--set-name|--source-name|--description)
+    -j|--jobs|--sid-base|--set-name|--source-name|--description|-m|--match|--now|--password)
       return
       ;;
-    --patterns|--exclude)
+    --patterns|--exclude|--rules)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;

@@ -501,7 +501,8 @@ struct Scanner::Impl {
       U128 r = bits[w].run;
       if (w + 1 < bits.size()) r |= static_cast<U128>(bits[w + 1].run) << 64;
       std::size_t have = 1;  // r bit i: `have` run bytes from i on
-      while (have < len) {
+      if (len > 64) r = 0;   // no type needs a longer plain run (min_plain_run: 14, 32 or none)
+      while (have < len && r != 0) {
         const std::size_t step = std::min(have, len - have);
         r &= r >> step;
         have += step;

@@ -1,0 +1,54 @@
+// ioc/x509/report.hpp — certsum's loop: inputs -> certificates -> one record each.
+//
+//   CertsumOptions o;
+//   o.rules = &rules;                 // c2.hpp; flags are added to every summary
+//   o.match = {"10285871634388831649"};
+//   certsum_inputs({"a.pem", "dir"}, o, out, diag);   // diag.exit_code(): 0 / 1 / 2
+//
+// Each input is read whole (bounded by max_input), its format detected, every
+// certificate summarized at `now`, flagged, filtered by --match / --flagged,
+// and written: text (one line per certificate), jsonl (one object with the
+// keys of Summary, plus source), csv or tsv (the scalar fields; lists joined
+// with "; "). An input without a certificate is a per-input error; the loop
+// goes on with the next.
+#pragma once
+
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "ioc/io/diagnostics.hpp"
+#include "ioc/io/output.hpp"
+#include "ioc/io/writer.hpp"
+#include "ioc/x509/c2.hpp"
+#include "ioc/x509/cert.hpp"
+
+namespace ioc::x509 {
+
+struct CertsumOptions {
+  io::OutputFormat format = io::OutputFormat::kText;
+  LoadOptions load{};
+  std::vector<std::string> match;  ///< keep certificates matching any (matches())
+  bool flagged_only = false;       ///< keep certificates with at least one flag
+  bool recursive = false;          ///< directories: every regular file below, sorted
+  std::time_t now = 0;
+  const C2Rules* rules = nullptr;
+  std::size_t max_input = 64 * 1024 * 1024;
+};
+
+/// The JSON record of one certificate: source, then Summary's fields by name.
+nlohmann::ordered_json to_json(const Summary& s, std::string_view source);
+
+/// The one-line text form: "SOURCE[#i] subject=... issuer=... serial=HEX (DEC)
+/// sha1=... not_after=... [self-signed] [FLAG id (confidence): reason]...".
+std::string to_text_line(const Summary& s, std::string_view source);
+
+/// Runs certsum over `paths` ("-" or none: standard input). Returns false when
+/// output stopped early (closed pipe).
+bool certsum_inputs(const std::vector<std::string>& paths, const CertsumOptions& options,
+                    io::Output& out, io::Diagnostics& diag);
+
+}  // namespace ioc::x509

@@ -1,0 +1,1 @@
+certsum --now yesterday samples/certs/empire-default.pem

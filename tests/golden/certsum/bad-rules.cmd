@@ -1,0 +1,1 @@
+certsum --rules samples/proxy.log samples/certs/empire-default.pem

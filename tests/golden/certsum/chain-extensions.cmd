@@ -1,0 +1,1 @@
+SOURCE_DATE_EPOCH=1503443422 certsum -f jsonl samples/certs/chain.pem | jq -c '{source, version, key_alg, key_bits, curve, sig_alg, sans, sans_unicode, key_usage, ext_key_usage, basic_constraints, aki, ski, aia, crl, self_issued, self_signed, lints: [.lints[].id]}'

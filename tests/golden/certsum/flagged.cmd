@@ -1,0 +1,1 @@
+certsum -r --flagged -f jsonl samples/certs | jq -r '[.source, ([.flags[].id] | join(","))] | @tsv'

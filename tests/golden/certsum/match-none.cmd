@@ -1,0 +1,1 @@
+certsum -r -m 123456789 samples/certs

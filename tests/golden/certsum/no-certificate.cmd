@@ -1,0 +1,1 @@
+certsum samples/proxy.log

@@ -1,1 +1,0 @@
-certsum samples/zlib.b64
