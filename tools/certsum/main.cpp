@@ -3,6 +3,7 @@
 // (x509/cert.hpp, x509/c2.hpp, x509/report.hpp).
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <exception>
@@ -53,6 +54,15 @@ int run(int argc, char** argv) {
       "(repeatable)")("flagged", "only certificates that match a C2 default-certificate rule")(
       "rules", po::value<std::string>()->value_name("FILE"),
       "C2 rule table to use instead of the shipped c2-certificates.json")(
+      "connect", po::value<std::vector<std::string>>()->value_name("HOST[:PORT]"),
+      "fetch the chain a live TLS server presents (port 443 by default; [v6]:port; "
+      "repeatable); nothing is verified")("sni", po::value<std::string>()->value_name("NAME"),
+                                          "with --connect: the server name to send (default: "
+                                          "the host when it is a name)")(
+      "timeout", po::value<std::uint32_t>()->value_name("SECONDS"),
+      "with --connect: give up after SECONDS (default 10)")(
+      "starttls", po::value<std::string>()->value_name("PROTO"),
+      "with --connect: speak smtp, imap or ftp first, then switch to TLS")(
       "now", po::value<std::string>()->value_name("TIME"),
       "judge expiry at TIME (seconds since the epoch or ISO 8601 UTC; default: "
       "SOURCE_DATE_EPOCH, else the clock)");
@@ -87,13 +97,43 @@ int run(int argc, char** argv) {
   if (!rules) return cmd.usage_error("--rules: " + rules.error().message);
   o.rules = &*rules;
 
+  std::vector<ioc::x509::FetchOptions> servers;
+  if (vm.count("connect")) {
+    if (!common.input.paths.empty())
+      return cmd.usage_error("--connect reads from servers: give no FILE");
+    for (const std::string& spec : vm["connect"].as<std::vector<std::string>>()) {
+      auto ep = ioc::x509::parse_endpoint(spec);
+      if (!ep) return cmd.usage_error("--connect: " + ep.error().message);
+      ioc::x509::FetchOptions f;
+      f.endpoint = *ep;
+      if (vm.count("sni")) f.sni = vm["sni"].as<std::string>();
+      if (vm.count("timeout")) {
+        const std::uint32_t seconds = vm["timeout"].as<std::uint32_t>();
+        if (seconds == 0 || seconds > 3600) return cmd.usage_error("--timeout: 1 to 3600 seconds");
+        f.timeout_ms = seconds * 1000;
+      }
+      if (vm.count("starttls")) {
+        f.starttls = vm["starttls"].as<std::string>();
+        if (f.starttls != "smtp" && f.starttls != "imap" && f.starttls != "ftp")
+          return cmd.usage_error("--starttls: use smtp, imap or ftp");
+      }
+      servers.push_back(std::move(f));
+    }
+  } else {
+    for (const char* opt : {"sni", "timeout", "starttls"})
+      if (vm.count(opt)) return cmd.usage_error(std::string("--") + opt + " needs --connect");
+  }
+
   ioc::io::ignore_sigpipe();
   ioc::io::Diagnostics diag("certsum", "summarized");
   diag.set_quiet(common.no_messages);
   int code = 0;
   {
     ioc::io::Output out;
-    ioc::x509::certsum_inputs(common.input.paths, o, out, diag);
+    if (!servers.empty())
+      ioc::x509::certsum_servers(servers, o, out, diag);
+    else
+      ioc::x509::certsum_inputs(common.input.paths, o, out, diag);
     out.flush();
     if (out.failed()) diag.io_error("write error: " + out.error());
     code = out.broken_pipe() ? 0 : diag.exit_code();

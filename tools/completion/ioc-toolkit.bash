@@ -38,11 +38,15 @@ _ioc_toolkit() {
         return
       fi
       ;;
+    --starttls)
+      COMPREPLY=($(compgen -W "smtp imap ftp" -- "$cur"))
+      return
+      ;;
     --decode)
       [[ $tool == iocgrep ]] && COMPREPLY=($(compgen -W "all base64 hex url utf16 gzip" -- "$cur"))
       return
       ;;
-    -j|--jobs|--sid-base|--set-name|--source-name|--description|-m|--match|--now|--password)
+    -j|--jobs|--sid-base|--set-name|--source-name|--description|-m|--match|--now|--password|--connect|--sni|--timeout)
       return
       ;;
     --patterns|--exclude|--rules)

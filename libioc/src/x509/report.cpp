@@ -153,6 +153,40 @@ std::string to_text_line(const Summary& s, std::string_view source) {
   return line;
 }
 
+namespace {
+
+// Summarizes, flags, filters and writes `certs`; counts the input as ok when
+// one was written. Returns false when output stopped (closed pipe).
+bool emit(const std::vector<Certificate>& certs, std::string_view name_base,
+          const CertsumOptions& o, io::RecordWriter& writer, io::Output& out,
+          io::Diagnostics& diag) {
+  bool any = false;
+  for (const Certificate& c : certs) {
+    Summary s = summarize(c, o.now);
+    if (o.rules != nullptr) add_flags(s, *o.rules);
+    if (o.flagged_only && s.flags.empty()) continue;
+    if (!o.match.empty() && std::none_of(o.match.begin(), o.match.end(),
+                                         [&](const std::string& m) { return matches(s, m); }))
+      continue;
+    any = true;
+    const std::string name = source_name(name_base, c.index(), certs.size());
+    if (o.format == io::OutputFormat::kText) {
+      const std::string line = to_text_line(s, name);
+      out.write(out.is_tty() ? io::escape_for_terminal(line) : line);
+      out.end_record();
+    } else if (o.format == io::OutputFormat::kJsonl) {
+      writer.write(to_json(s, name));
+    } else {
+      writer.write(flat(to_json(s, name)));
+    }
+    if (out.broken_pipe()) return false;
+  }
+  if (any) diag.count_ok();
+  return true;
+}
+
+}  // namespace
+
 bool certsum_inputs(const std::vector<std::string>& paths, const CertsumOptions& o, io::Output& out,
                     io::Diagnostics& diag) {
   io::RecordWriter writer(
@@ -175,28 +209,34 @@ bool certsum_inputs(const std::vector<std::string>& paths, const CertsumOptions&
       diag.record_error(src, certs.error().message);
       continue;
     }
-    bool any = false;
-    for (const Certificate& c : *certs) {
-      Summary s = summarize(c, o.now);
-      if (o.rules != nullptr) add_flags(s, *o.rules);
-      if (o.flagged_only && s.flags.empty()) continue;
-      if (!o.match.empty() && std::none_of(o.match.begin(), o.match.end(),
-                                           [&](const std::string& m) { return matches(s, m); }))
-        continue;
-      any = true;
-      const std::string name = source_name(path, c.index(), certs->size());
-      if (o.format == io::OutputFormat::kText) {
-        const std::string line = to_text_line(s, name);
-        out.write(out.is_tty() ? io::escape_for_terminal(line) : line);
-        out.end_record();
-      } else if (o.format == io::OutputFormat::kJsonl) {
-        writer.write(to_json(s, name));
-      } else {
-        writer.write(flat(to_json(s, name)));
-      }
-      if (out.broken_pipe()) return false;
+    if (!emit(*certs, path, o, writer, out, diag)) return false;
+  }
+  return true;
+}
+
+}  // namespace ioc::x509
+
+namespace ioc::x509 {
+
+bool certsum_servers(const std::vector<FetchOptions>& servers, const CertsumOptions& o,
+                     io::Output& out, io::Diagnostics& diag) {
+  io::RecordWriter writer(
+      out, o.format == io::OutputFormat::kText ? io::OutputFormat::kJsonl : o.format);
+  for (const FetchOptions& server : servers) {
+    diag.count_read();
+    const std::string name =
+        (server.endpoint.host.find(':') != std::string::npos ? "[" + server.endpoint.host + "]"
+                                                             : server.endpoint.host) +
+        ":" + server.endpoint.port;
+    auto chain = fetch_chain(server);
+    if (!chain) {
+      diag.io_error(name + ": " + chain.error().message);
+      continue;
     }
-    if (any) diag.count_ok();
+    std::vector<Certificate> certs;
+    for (std::size_t i = 0; i < chain->certificates.size(); ++i)
+      certs.emplace_back(std::move(chain->certificates[i]), i);
+    if (!emit(certs, name, o, writer, out, diag)) return false;
   }
   return true;
 }

@@ -25,6 +25,7 @@
 #include "ioc/io/writer.hpp"
 #include "ioc/x509/c2.hpp"
 #include "ioc/x509/cert.hpp"
+#include "ioc/x509/fetch.hpp"
 
 namespace ioc::x509 {
 
@@ -50,5 +51,11 @@ std::string to_text_line(const Summary& s, std::string_view source);
 /// output stopped early (closed pipe).
 bool certsum_inputs(const std::vector<std::string>& paths, const CertsumOptions& options,
                     io::Output& out, io::Diagnostics& diag);
+
+/// The same for live TLS servers (--connect): each server's chain, leaf first,
+/// with source "host:port#i". A server that cannot be reached is an I/O error
+/// naming it; the loop goes on with the next.
+bool certsum_servers(const std::vector<FetchOptions>& servers, const CertsumOptions& options,
+                     io::Output& out, io::Diagnostics& diag);
 
 }  // namespace ioc::x509

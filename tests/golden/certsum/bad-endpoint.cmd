@@ -1,0 +1,1 @@
+certsum --connect "[::1" 

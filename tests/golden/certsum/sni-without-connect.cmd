@@ -1,0 +1,1 @@
+certsum --sni evil.example samples/certs/empire-default.pem
