@@ -23,6 +23,10 @@ ioc_require(ICU_FOUND libicu-dev "ICU")
 pkg_check_modules(RE2 QUIET IMPORTED_TARGET re2)
 ioc_require(RE2_FOUND libre2-dev "RE2")
 
+# XML (Windows event records).
+find_package(pugixml QUIET CONFIG)
+ioc_require(pugixml_FOUND libpugixml-dev "pugixml")
+
 # Public Suffix List (TLD check, registrable domains), built into libpsl.
 pkg_check_modules(PSL QUIET IMPORTED_TARGET libpsl)
 ioc_require(PSL_FOUND libpsl-dev "libpsl")

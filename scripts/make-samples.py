@@ -187,6 +187,73 @@ def main() -> None:
     for n, (image, cl) in enumerate(children):
         w.writerow([f"2017-08-22T23:2{1 + n}:35.219+0000", "wrk-klagerf", image, cl, cmdline])
     write("splunk-export.csv", buf.getvalue())
+    botsv2_events(cmdline, schtasks)
+
+
+def botsv2_events(launcher: str, schtasks: str) -> None:
+    """cmdchain's samples: the hunt's process creations on three hosts, as OTRF-style
+    JSON lines and as Splunk XmlWinEventLog lines (the same events)."""
+    import uuid
+    from xml.sax.saxutils import escape, quoteattr
+    ns = uuid.UUID("8a8f5c7e-0b6b-4d3e-9d35-2017082223ff")
+
+    def guid(name: str) -> str:
+        return "{" + str(uuid.uuid5(ns, name)).upper() + "}"
+
+    ps = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"
+    sys32 = "C:\\Windows\\System32\\"
+    events = []  # (host, minute, second, guid, pid, pguid, ppid, image, cmd, pimage, pcmd, user, il)
+    hosts = [("wrk-klagerf.frothly.local", "FROTHLY\\kevin.lagerfield", 21),
+             ("venus.frothly.local", "FROTHLY\\billy.tun", 31),
+             ("wrk-btun.frothly.local", "FROTHLY\\billy.tun", 41)]
+    for n, (host, user, minute) in enumerate(hosts):
+        explorer = (host, minute - 1, 5, guid(host + "explorer"), 2212 + n, "", 0,
+                    "C:\\Windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", "", "", user, "Medium")
+        shell = (host, minute, 2, guid(host + "ps"), 5068 + n, explorer[3], explorer[4], ps, launcher,
+                 explorer[7], explorer[8], user, "High")
+        events += [explorer, shell]
+        for k, (exe, cl) in enumerate([("ftp.exe", "ftp.exe -i -s:winsys32.dll"),
+                                       ("whoami.exe", "whoami.exe /user"),
+                                       ("schtasks.exe", schtasks)]):
+            events.append((host, minute, 35 + 10 * k, guid(host + exe), 3912 + 10 * k + n,
+                           shell[3], shell[4], sys32 + exe, cl, ps, launcher, user, "High"))
+    # Anti-forensics on venus: cmd.exe (never logged itself) clears the event logs.
+    events.append(("venus.frothly.local", 45, 1, guid("venus-wevtutil"), 7001, guid("venus-cmd"),
+                   6999, sys32 + "wevtutil.exe", "wevtutil cl Security",
+                   sys32 + "cmd.exe", "cmd.exe /c wevtutil cl Security", "FROTHLY\\billy.tun",
+                   "High"))
+    events.sort(key=lambda e: (e[1], e[2], e[0]))
+    lines, xml_lines = [], []
+    for (host, minute, second, g, pid, pg, ppid, image, cl, pimage, pcl, user, il) in events:
+        utc = f"2017-08-22 23:{minute:02d}:{second:02d}.219"
+        rec = {"Hostname": host, "EventID": 1, "SourceName": "Microsoft-Windows-Sysmon",
+               "UtcTime": utc, "ProcessGuid": g, "ProcessId": pid, "Image": image,
+               "CommandLine": cl, "User": user, "IntegrityLevel": il,
+               "host": "splunk-collector-01"}
+        if pg:
+            rec.update({"ParentProcessGuid": pg, "ParentProcessId": str(ppid),
+                        "ParentImage": pimage, "ParentCommandLine": pcl})
+        lines.append(json.dumps(rec, ensure_ascii=False))
+        data = {"UtcTime": utc, "ProcessGuid": g, "ProcessId": str(pid), "Image": image,
+                "CommandLine": cl, "User": user, "IntegrityLevel": il}
+        if pg:
+            data.update({"ParentProcessGuid": pg, "ParentProcessId": str(ppid),
+                         "ParentImage": pimage, "ParentCommandLine": pcl})
+        xml_lines.append(
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+            "<Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385F-C22A-43E0-BF4C-06F5698FFBD9}'/>"
+            f"<EventID>1</EventID><TimeCreated SystemTime='2017-08-22T23:{minute:02d}:{second:02d}.219000000Z'/>"
+            f"<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>{escape(host)}</Computer>"
+            "</System><EventData>"
+            + "".join(f"<Data Name={quoteattr(k)}>{escape(str(v))}</Data>" for k, v in data.items())
+            + "</EventData></Event>")
+    # A network connection (EventID 3): read, counted, not a process.
+    lines.append(json.dumps({"Hostname": "venus.frothly.local", "EventID": 3,
+                             "SourceName": "Microsoft-Windows-Sysmon",
+                             "UtcTime": "2017-08-22 23:31:03.100", "Image": ps,
+                             "DestinationIp": "45.77.65.211", "DestinationPort": 443}))
+    write("sysmon-botsv2.jsonl", "".join(l + "\n" for l in lines))
+    write("sysmon-botsv2.xml", "".join(l + "\n" for l in xml_lines))
 
 
 def gzip_b64(data: bytes) -> str:

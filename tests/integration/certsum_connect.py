@@ -119,8 +119,15 @@ def main() -> int:
         check(seen_sni[-1:] == [None], "no SNI for an IP literal")
         fetch("--connect", f"127.0.0.1:{servers['tls'].port}", "--sni", "evil.example")
         check(seen_sni[-1:] == ["evil.example"], "--sni is sent")
-        fetch("--connect", f"localhost:{servers['tls'].port}")
-        check(seen_sni[-1:] == ["localhost"], "a host name is sent as SNI")
+        try:
+            local = {a[4][0] for a in socket.getaddrinfo("localhost", None)}
+        except OSError:
+            local = set()
+        if "127.0.0.1" in local:
+            rc, recs, err = fetch("--connect", f"localhost:{servers['tls'].port}")
+            check(seen_sni[-1:] == ["localhost"], f"a host name is sent as SNI ({err.strip()})")
+        else:
+            print("skip SNI of a host name: 'localhost' does not resolve to 127.0.0.1 here")
 
         for proto in ("smtp", "imap", "ftp"):
             rc, recs, err = fetch("--connect", f"127.0.0.1:{servers[proto].port}",

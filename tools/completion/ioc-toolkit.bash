@@ -24,6 +24,7 @@ _ioc_toolkit() {
     -f|--format)
       local formats="text jsonl csv tsv"
       [[ $tool == iocgrep ]] && formats="plain json $formats stix misp suricata edl nft ipset zeek splunk hosts rpz"
+      [[ $tool == cmdchain ]] && formats="text jsonl json"
       COMPREPLY=($(compgen -W "$formats" -- "$cur"))
       return
       ;;
@@ -37,6 +38,13 @@ _ioc_toolkit() {
         compopt -o nospace 2>/dev/null
         return
       fi
+      ;;
+    --group-by)
+      [[ $tool == cmdchain ]] && COMPREPLY=($(compgen -W "parent-cmdline" -- "$cur"))
+      return
+      ;;
+    --host|--since|--until|--root|--ancestors)
+      return
       ;;
     --starttls)
       COMPREPLY=($(compgen -W "smtp imap ftp" -- "$cur"))

@@ -1,0 +1,791 @@
+// Process-creation event readers: see ioc/events/process_event.hpp.
+//
+// Every shape is first reduced to a RawRecord (EventID, provider, channel,
+// endpoint, time, and the EventData fields as name/value strings); one mapping
+// table (kFieldTable) then turns the fields into a ProcessEvent, so the
+// per-shape code only finds where a shape keeps its fields.
+#include "ioc/events/process_event.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <utility>
+
+namespace ioc::events {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t kMaxLine = 16u * 1024 * 1024;
+constexpr int kMaxDepth = 256;
+
+// ---------------------------------------------------------------------------
+// The mapping table.
+
+enum class Member {
+  kImage,
+  kCommandLine,
+  kParentImage,
+  kParentCommandLine,
+  kGuid,
+  kParentGuid,
+  kPid,
+  kPpid,
+  kUser,
+  kIntegrity,
+  kLogonId,
+  kHashes,
+  kTime,
+  kHost,
+  // Security 4688 account parts, joined as "DOMAIN\user" after the table.
+  kSubjectUser,
+  kSubjectDomain,
+  kTargetUser,
+  kTargetDomain,
+};
+
+struct FieldRule {
+  int event_id;           ///< 1 (Sysmon) or 4688 (Security)
+  std::string_view name;  ///< EventData name (matched case-insensitively)
+  Member member;
+};
+
+// Source field name -> ProcessEvent member, per EventID. Rows for the same
+// member are in priority order (the first non-empty value wins).
+constexpr std::array kFieldTable = {
+    // Sysmon EventID 1 (Process Create).
+    FieldRule{1, "Image", Member::kImage},
+    FieldRule{1, "CommandLine", Member::kCommandLine},
+    FieldRule{1, "ParentImage", Member::kParentImage},
+    FieldRule{1, "ParentCommandLine", Member::kParentCommandLine},
+    FieldRule{1, "ProcessGuid", Member::kGuid},
+    FieldRule{1, "ParentProcessGuid", Member::kParentGuid},
+    FieldRule{1, "ProcessId", Member::kPid},
+    FieldRule{1, "ParentProcessId", Member::kPpid},
+    FieldRule{1, "User", Member::kUser},
+    FieldRule{1, "IntegrityLevel", Member::kIntegrity},
+    FieldRule{1, "LogonId", Member::kLogonId},
+    FieldRule{1, "Hashes", Member::kHashes},
+    FieldRule{1, "UtcTime", Member::kTime},
+    // Security EventID 4688 (A new process has been created).
+    FieldRule{4688, "NewProcessName", Member::kImage},
+    FieldRule{4688, "CommandLine", Member::kCommandLine},
+    FieldRule{4688, "ParentProcessName", Member::kParentImage},
+    FieldRule{4688, "NewProcessId", Member::kPid},  // hex: the child
+    FieldRule{4688, "ProcessId", Member::kPpid},    // hex: the creator (parent)
+    FieldRule{4688, "SubjectUserName", Member::kSubjectUser},
+    FieldRule{4688, "SubjectDomainName", Member::kSubjectDomain},
+    FieldRule{4688, "TargetUserName", Member::kTargetUser},
+    FieldRule{4688, "TargetDomainName", Member::kTargetDomain},
+    FieldRule{4688, "MandatoryLabel", Member::kIntegrity},
+    FieldRule{4688, "SubjectLogonId", Member::kLogonId},
+};
+
+// Winlogbeat/ECS fields, used only when a record has no winlog.event_data.
+struct EcsRule {
+  std::string_view path;  ///< dotted path into the JSON object
+  Member member;
+};
+constexpr std::array kEcsTable = {
+    EcsRule{"process.executable", Member::kImage},
+    EcsRule{"process.command_line", Member::kCommandLine},
+    EcsRule{"process.entity_id", Member::kGuid},
+    EcsRule{"process.pid", Member::kPid},
+    EcsRule{"process.parent.executable", Member::kParentImage},
+    EcsRule{"process.parent.command_line", Member::kParentCommandLine},
+    EcsRule{"process.parent.entity_id", Member::kParentGuid},
+    EcsRule{"process.parent.pid", Member::kPpid},
+    EcsRule{"user.name", Member::kSubjectUser},
+    EcsRule{"user.domain", Member::kSubjectDomain},
+    EcsRule{"process.hash.sha256", Member::kHashes},
+};
+
+// Flattened records (NXLog/OTRF, Splunk fields, CSV): where the record-level
+// facts are, in priority order. The Splunk `host` (a collector when the
+// endpoint is also named) comes last.
+constexpr std::array<std::string_view, 5> kEventIdNames = {"EventID", "EventCode", "event_id",
+                                                           "EventId", "event.code"};
+constexpr std::array<std::string_view, 5> kProviderNames = {
+    "SourceName", "ProviderName", "Provider_Name", "Provider", "winlog.provider_name"};
+constexpr std::array<std::string_view, 3> kChannelNames = {"Channel", "LogName", "winlog.channel"};
+constexpr std::array<std::string_view, 6> kHostNames = {
+    "Hostname", "Computer", "ComputerName", "winlog.computer_name", "host.name", "host"};
+// EventTime in NXLog data is collector local time: not used. @timestamp is the
+// ingest time in Logstash pipelines, a last resort only.
+constexpr std::array<std::string_view, 5> kTimeNames = {"SystemTime", "TimeCreated", "_time",
+                                                        "timestamp", "@timestamp"};
+
+// ---------------------------------------------------------------------------
+// Small helpers.
+
+char lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+char upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+bool icontains(std::string_view hay, std::string_view needle) noexcept {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+    if (iequals(hay.substr(i, needle.size()), needle)) return true;
+  return false;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string_view strip_bom(std::string_view s) noexcept {
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  return s;
+}
+
+/// Decimal, or hex with a 0x prefix ("0x1a2c"); nullopt when not a number.
+std::optional<std::uint64_t> parse_uint(std::string_view s) noexcept {
+  s = trim(s);
+  if (s.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s.remove_prefix(2);
+    if (s.size() > 16) return std::nullopt;
+    for (char c : s) {
+      int d;
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        d = c - 'A' + 10;
+      else
+        return std::nullopt;
+      v = v * 16 + static_cast<std::uint64_t>(d);
+    }
+    return v;
+  }
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/// "{b34bc01c-...}" -> "B34BC01C-...".
+std::string normalize_guid(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && s.front() == '{') s.remove_prefix(1);
+  if (!s.empty() && s.back() == '}') s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) c = upper(c);
+  return out;
+}
+
+/// Windows integrity-level SIDs (MandatoryLabel) to Sysmon's names.
+std::string normalize_integrity(std::string_view s) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kLabels = {{
+      {"S-1-16-0", "Untrusted"},
+      {"S-1-16-4096", "Low"},
+      {"S-1-16-8192", "Medium"},
+      {"S-1-16-8448", "MediumPlus"},
+      {"S-1-16-12288", "High"},
+      {"S-1-16-16384", "System"},
+  }};
+  s = trim(s);
+  for (const auto& [sid, name] : kLabels)
+    if (iequals(s, sid)) return std::string(name);
+  return std::string(s);
+}
+
+// days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+/// "2017-08-22 23:21:35.219" (UTC) -> "2017-08-22T23:21:35.219Z"; an offset
+/// ("+0000", "-04:00") is converted to UTC; sub-second digits are kept. Text
+/// in another form is returned trimmed, as given.
+std::string normalize_time(std::string_view s) {
+  s = trim(s);
+  auto num = [&](std::size_t pos, std::size_t len, unsigned& out) {
+    if (pos + len > s.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return true;
+  };
+  unsigned year, mon, day, hh, mm, ss;
+  if (!num(0, 4, year) || s.size() < 19 || s[4] != '-' || !num(5, 2, mon) || s[7] != '-' ||
+      !num(8, 2, day) || (s[10] != 'T' && s[10] != ' ') || !num(11, 2, hh) || s[13] != ':' ||
+      !num(14, 2, mm) || s[16] != ':' || !num(17, 2, ss) || mon < 1 || mon > 12 || day < 1 ||
+      day > 31 || hh > 23 || mm > 59 || ss > 60)
+    return std::string(s);
+  std::size_t i = 19;
+  std::string_view frac;
+  if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+    std::size_t j = i + 1;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+    if (j == i + 1) return std::string(s);
+    frac = s.substr(i + 1, j - i - 1);
+    i = j;
+  }
+  std::string_view zone = trim(s.substr(i));
+  int offset_min = 0;
+  if (zone.empty() || zone == "Z" || zone == "z" || iequals(zone, "UTC") || iequals(zone, "GMT")) {
+    offset_min = 0;
+  } else if (zone[0] == '+' || zone[0] == '-') {
+    unsigned oh = 0, om = 0;
+    std::string_view z = zone.substr(1);
+    const bool colon = z.size() == 5 && z[2] == ':';
+    if (!((z.size() == 4 || colon) &&
+          std::string_view(z).find_first_not_of("0123456789:") == std::string_view::npos))
+      return std::string(s);
+    oh = static_cast<unsigned>((z[0] - '0') * 10 + (z[1] - '0'));
+    const std::size_t mpos = colon ? 3 : 2;
+    om = static_cast<unsigned>((z[mpos] - '0') * 10 + (z[mpos + 1] - '0'));
+    if (oh > 23 || om > 59) return std::string(s);
+    offset_min = static_cast<int>(oh * 60 + om) * (zone[0] == '-' ? -1 : 1);
+  } else {
+    return std::string(s);
+  }
+  std::int64_t y = year;
+  if (offset_min != 0) {
+    std::int64_t minutes = days_from_civil(y, mon, day) * 1440 + hh * 60 + mm - offset_min;
+    std::int64_t days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440;
+    const std::int64_t rem = minutes - days * 1440;
+    hh = static_cast<unsigned>(rem / 60);
+    mm = static_cast<unsigned>(rem % 60);
+    civil_from_days(days, y, mon, day);
+  }
+  if (y < 0 || y > 9999) return std::string(s);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02u", static_cast<unsigned>(y), mon,
+                day, hh, mm, ss);
+  std::string out(buf);
+  if (!frac.empty()) {
+    out += '.';
+    out += frac;
+  }
+  out += 'Z';
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The shape-independent record.
+
+struct RawRecord {
+  std::optional<long long> event_id;
+  bool bad_event_id = false;
+  std::string provider;
+  std::string channel;
+  std::string host;
+  std::string time;
+  std::vector<std::pair<std::string, std::string>> data;  ///< EventData name -> value
+  std::vector<std::pair<Member, std::string>> ecs;        ///< used when `data` is empty
+};
+
+const std::string* find_field(const RawRecord& r, std::string_view name) {
+  for (const auto& [k, v] : r.data)
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
+/// A field's value, or "" when absent, empty or "-".
+std::string_view field_value(const RawRecord& r, std::string_view name) {
+  const std::string* v = find_field(r, name);
+  if (v == nullptr) return {};
+  std::string_view t = trim(*v);
+  return t == "-" ? std::string_view{} : t;
+}
+
+void set_event_id_text(RawRecord& r, std::string_view text) {
+  const auto v = parse_uint(text);
+  if (v && *v <= 0x7fffffff) {
+    r.event_id = static_cast<long long>(*v);
+  } else {
+    r.bad_event_id = true;
+  }
+}
+
+ParseResult error(std::string message) {
+  ParseResult r;
+  r.kind = ParseKind::kError;
+  r.error = std::move(message);
+  return r;
+}
+
+void assign(ProcessEvent& e, std::array<std::string, 4>& acct, Member m, std::string_view v) {
+  switch (m) {
+    case Member::kImage: e.image = v; break;
+    case Member::kCommandLine: e.command_line = v; break;
+    case Member::kParentImage: e.parent_image = v; break;
+    case Member::kParentCommandLine: e.parent_command_line = v; break;
+    case Member::kGuid: e.guid = normalize_guid(v); break;
+    case Member::kParentGuid: e.parent_guid = normalize_guid(v); break;
+    case Member::kPid: e.pid = parse_uint(v).value_or(0); break;
+    case Member::kPpid: e.ppid = parse_uint(v).value_or(0); break;
+    case Member::kUser: e.user = v; break;
+    case Member::kIntegrity: e.integrity_level = normalize_integrity(v); break;
+    case Member::kLogonId: e.logon_id = v; break;
+    case Member::kHashes: e.hashes = v; break;
+    case Member::kTime: e.time = normalize_time(v); break;
+    case Member::kHost: e.host = v; break;
+    case Member::kSubjectUser: acct[0] = v; break;
+    case Member::kSubjectDomain: acct[1] = v; break;
+    case Member::kTargetUser: acct[2] = v; break;
+    case Member::kTargetDomain: acct[3] = v; break;
+  }
+}
+
+std::string join_account(std::string_view user, std::string_view domain) {
+  if (user.empty()) return {};
+  if (domain.empty() || user.find('\\') != std::string_view::npos) return std::string(user);
+  std::string out(domain);
+  out += '\\';
+  out += user;
+  return out;
+}
+
+/// The mapping table applied to a RawRecord.
+ParseResult build(RawRecord& raw) {
+  if (raw.bad_event_id) return error("EventID is not a number");
+  if (!raw.event_id) {
+    // A CSV `| table` export or extracted fields without an EventID column:
+    // infer from the columns present.
+    if (find_field(raw, "NewProcessName") != nullptr)
+      raw.event_id = 4688;
+    else if (find_field(raw, "Image") != nullptr || find_field(raw, "CommandLine") != nullptr)
+      raw.event_id = 1;
+    else if (!raw.ecs.empty())
+      raw.event_id = 1;
+    else
+      return error("record has no EventID");
+  }
+  const long long id = *raw.event_id;
+  ParseResult r;
+  if (id == 1) {
+    // EventID 1 belongs to many providers: only Sysmon's is a process creation.
+    const bool known = !raw.provider.empty() || !raw.channel.empty();
+    if (known && !icontains(raw.provider, "sysmon") && !icontains(raw.channel, "sysmon")) return r;
+    r.event.source = "sysmon";
+  } else if (id == 4688) {
+    if (!raw.provider.empty() ? !icontains(raw.provider, "Security-Auditing")
+                              : (!raw.channel.empty() && !iequals(raw.channel, "Security")))
+      return r;
+    r.event.source = "security";
+  } else {
+    return r;  // kOther
+  }
+  ProcessEvent& e = r.event;
+  e.event_id = static_cast<int>(id);
+  std::array<std::string, 4> acct;  // subject user, subject domain, target user, target domain
+  std::array<bool, 18> done{};
+  if (raw.data.empty()) {
+    for (const auto& [m, v] : raw.ecs) {
+      if (v.empty() || done[static_cast<std::size_t>(m)]) continue;
+      assign(e, acct, m, v);
+      done[static_cast<std::size_t>(m)] = true;
+    }
+  }
+  for (const FieldRule& rule : kFieldTable) {
+    if (rule.event_id != id || done[static_cast<std::size_t>(rule.member)]) continue;
+    const std::string_view v = field_value(raw, rule.name);
+    if (v.empty()) continue;
+    assign(e, acct, rule.member, v);
+    done[static_cast<std::size_t>(rule.member)] = true;
+  }
+  if (e.user.empty()) {
+    e.user = join_account(acct[0], acct[1]);
+    if (e.user.empty()) e.user = join_account(acct[2], acct[3]);
+  }
+  if (e.time.empty() && !raw.time.empty()) e.time = normalize_time(raw.time);
+  e.host = std::string(trim(raw.host));
+  if (e.image.empty() && e.command_line.empty()) {
+    return error("process-creation event (EventID " + std::to_string(id) +
+                 ") has neither Image nor CommandLine");
+  }
+  r.kind = ParseKind::kProcess;
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// XML (Splunk XmlWinEventLog, EVTX rendered as XML).
+
+bool name_is(const char* name, std::string_view want) {
+  std::string_view n(name);
+  const std::size_t colon = n.rfind(':');
+  if (colon != std::string_view::npos) n.remove_prefix(colon + 1);
+  return n == want;
+}
+
+pugi::xml_node child_named(pugi::xml_node parent, std::string_view want) {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_element && name_is(c.name(), want)) return c;
+  return {};
+}
+
+ParseResult parse_xml(std::string_view text) {
+  pugi::xml_document doc;
+  const pugi::xml_parse_result pr =
+      doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!pr) {
+    return error(std::string("malformed XML: ") + pr.description() + " at offset " +
+                 std::to_string(pr.offset));
+  }
+  const pugi::xml_node ev = doc.document_element();
+  if (!ev || !name_is(ev.name(), "Event")) return error("XML record is not an <Event> element");
+  RawRecord raw;
+  const pugi::xml_node sys = child_named(ev, "System");
+  if (!sys) return error("XML <Event> has no <System> element");
+  const pugi::xml_node eid = child_named(sys, "EventID");
+  if (!eid) return error("XML <Event> has no System/EventID");
+  set_event_id_text(raw, eid.text().get());
+  raw.provider = child_named(sys, "Provider").attribute("Name").value();
+  raw.channel = child_named(sys, "Channel").text().get();
+  raw.host = child_named(sys, "Computer").text().get();
+  raw.time = child_named(sys, "TimeCreated").attribute("SystemTime").value();
+  for (pugi::xml_node d = child_named(ev, "EventData").first_child(); d; d = d.next_sibling()) {
+    if (d.type() != pugi::node_element || !name_is(d.name(), "Data")) continue;
+    const pugi::xml_attribute name = d.attribute("Name");
+    if (!name) continue;
+    raw.data.emplace_back(name.value(), d.text().get());
+  }
+  return build(raw);
+}
+
+// ---------------------------------------------------------------------------
+// JSON.
+
+/// Whether the JSON text nests deeper than kMaxDepth (a linear scan).
+bool too_deep(std::string_view s) noexcept {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+/// A scalar as text: strings as is, numbers as decimal, booleans as
+/// "true"/"false"; {"#text": x} (EVTX-to-JSON with attributes) as x. nullopt
+/// for null, arrays and other objects.
+std::optional<std::string> scalar(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::string: return v.get_ref<const std::string&>();
+    case Json::value_t::number_unsigned: return std::to_string(v.get<std::uint64_t>());
+    case Json::value_t::number_integer: return std::to_string(v.get<std::int64_t>());
+    case Json::value_t::number_float: {
+      const double d = v.get<double>();
+      if (d >= 0 && d < 1e18 && d == static_cast<double>(static_cast<std::uint64_t>(d)))
+        return std::to_string(static_cast<std::uint64_t>(d));
+      return std::to_string(d);
+    }
+    case Json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case Json::value_t::object: {
+      const auto it = v.find("#text");
+      if (it != v.end() && !it->is_object()) return scalar(*it);
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
+/// The value at a dotted path ("winlog.event_data"), or nullptr.
+const Json* at_path(const Json& root, std::string_view path) {
+  const Json* cur = &root;
+  while (!path.empty()) {
+    const std::size_t dot = path.find('.');
+    const std::string_view key = path.substr(0, dot);
+    if (!cur->is_object()) return nullptr;
+    const auto it = cur->find(key);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+    path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+  }
+  return cur;
+}
+
+std::string scalar_at(const Json& root, std::string_view path) {
+  const Json* v = at_path(root, path);
+  return v ? scalar(*v).value_or("") : "";
+}
+
+/// An attribute of an EVTX-to-JSON element: "#attributes": {"Name": ...} or "@Name".
+std::string attribute_at(const Json& elem, std::string_view name) {
+  if (!elem.is_object()) return {};
+  if (const Json* attrs = at_path(elem, "#attributes"); attrs && attrs->is_object()) {
+    const auto it = attrs->find(name);
+    if (it != attrs->end()) return scalar(*it).value_or("");
+  }
+  const auto it = elem.find("@" + std::string(name));
+  if (it != elem.end()) return scalar(*it).value_or("");
+  const auto plain = elem.find(name);  // some converters drop the marker
+  if (plain != elem.end()) return scalar(*plain).value_or("");
+  return {};
+}
+
+void add_object_fields(RawRecord& raw, const Json& obj) {
+  if (!obj.is_object()) return;
+  for (const auto& [k, v] : obj.items()) {
+    if (auto s = scalar(v)) raw.data.emplace_back(k, std::move(*s));
+  }
+}
+
+void set_event_id_json(RawRecord& raw, const Json* v) {
+  if (v == nullptr || v->is_null()) return;
+  const auto s = scalar(*v);
+  if (!s) {
+    raw.bad_event_id = true;
+    return;
+  }
+  set_event_id_text(raw, *s);
+}
+
+ParseResult parse_evtx_json(const Json& event) {
+  RawRecord raw;
+  const Json* sys = at_path(event, "System");
+  if (sys == nullptr || !sys->is_object()) return error("Event.System is not an object");
+  const Json* eid = at_path(*sys, "EventID");
+  if (eid == nullptr) return error("record has no Event.System.EventID");
+  set_event_id_json(raw, eid);
+  if (const Json* p = at_path(*sys, "Provider")) raw.provider = attribute_at(*p, "Name");
+  raw.channel = scalar_at(*sys, "Channel");
+  raw.host = scalar_at(*sys, "Computer");
+  if (const Json* t = at_path(*sys, "TimeCreated")) raw.time = attribute_at(*t, "SystemTime");
+  if (const Json* data = at_path(event, "EventData")) {
+    add_object_fields(raw, *data);
+    // Some converters keep the XML layout: "Data": [{"@Name": .., "#text": ..}].
+    if (const Json* list = at_path(*data, "Data"); list && list->is_array()) {
+      for (const Json& d : *list) {
+        const std::string name = attribute_at(d, "Name");
+        if (name.empty()) continue;
+        raw.data.emplace_back(name, scalar(d).value_or(""));
+      }
+    }
+  }
+  return build(raw);
+}
+
+ParseResult parse_winlogbeat(const Json& root) {
+  RawRecord raw;
+  const Json* eid = at_path(root, "winlog.event_id");
+  set_event_id_json(raw, eid != nullptr ? eid : at_path(root, "event.code"));
+  if (!raw.event_id && !raw.bad_event_id) return error("record has no winlog.event_id");
+  raw.provider = scalar_at(root, "winlog.provider_name");
+  raw.channel = scalar_at(root, "winlog.channel");
+  raw.host = scalar_at(root, "winlog.computer_name");
+  if (raw.host.empty()) raw.host = scalar_at(root, "host.name");
+  if (raw.host.empty()) raw.host = scalar_at(root, "host.hostname");
+  raw.time = scalar_at(root, "@timestamp");
+  if (const Json* data = at_path(root, "winlog.event_data")) add_object_fields(raw, *data);
+  if (raw.data.empty()) {
+    for (const EcsRule& rule : kEcsTable) {
+      std::string v = scalar_at(root, rule.path);
+      if (!v.empty()) raw.ecs.emplace_back(rule.member, std::move(v));
+    }
+  }
+  return build(raw);
+}
+
+std::string first_of(const RawRecord& raw, const auto& names) {
+  for (std::string_view n : names) {
+    const std::string_view v = field_value(raw, n);
+    if (!v.empty()) return std::string(v);
+  }
+  return {};
+}
+
+/// Flattened records: NXLog/OTRF JSON, Splunk extracted fields, CSV rows.
+ParseResult build_flat(RawRecord& raw) {
+  for (std::string_view n : kEventIdNames) {
+    if (const std::string* v = find_field(raw, n); v && !trim(*v).empty()) {
+      set_event_id_text(raw, *v);
+      break;
+    }
+  }
+  raw.provider = first_of(raw, kProviderNames);
+  raw.channel = first_of(raw, kChannelNames);
+  raw.host = first_of(raw, kHostNames);
+  raw.time = first_of(raw, kTimeNames);
+  return build(raw);
+}
+
+ParseResult parse_json(std::string_view text) {
+  if (too_deep(text)) return error("JSON nested deeper than 256 levels");
+  const Json root = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (root.is_discarded()) return error("malformed JSON");
+  if (!root.is_object()) return error("JSON value is not an object");
+  const Json* rec = &root;
+  // Splunk JSON export: {"preview": false, "result": {...}}.
+  if (const Json* res = at_path(root, "result"); res && res->is_object()) rec = res;
+  if (const Json* raw_xml = at_path(*rec, "_raw"); raw_xml && raw_xml->is_string()) {
+    const std::string_view x = trim(raw_xml->get_ref<const std::string&>());
+    if (!x.empty() && x.front() == '<') {
+      ParseResult r = parse_xml(x);
+      // The endpoint named by the XML wins; Splunk's `host` is a fallback.
+      if (r.kind == ParseKind::kProcess && r.event.host.empty())
+        r.event.host = scalar_at(*rec, "host");
+      return r;
+    }
+  }
+  if (const Json* ev = at_path(*rec, "Event"); ev && ev->is_object()) return parse_evtx_json(*ev);
+  if (const Json* wl = at_path(*rec, "winlog"); wl && wl->is_object())
+    return parse_winlogbeat(*rec);
+  RawRecord raw;
+  add_object_fields(raw, *rec);
+  return build_flat(raw);
+}
+
+// ---------------------------------------------------------------------------
+// CSV (RFC 4180).
+
+/// Splits one CSV record; false on an unterminated quoted field.
+bool split_csv(std::string_view line, std::vector<std::string>& out) {
+  out.clear();
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::string cell;
+  bool quoted = false;
+  bool was_quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < line.size() && line[i + 1] == '"') {
+          cell += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        cell += c;
+      }
+    } else if (c == ',') {
+      out.push_back(std::move(cell));
+      cell.clear();
+      was_quoted = false;
+    } else if (c == '"' && cell.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else {
+      cell += c;  // lenient: a stray quote or text after a closing quote is kept
+    }
+  }
+  if (quoted) return false;
+  out.push_back(std::move(cell));
+  return true;
+}
+
+}  // namespace
+
+struct EventReader::Impl {
+  std::vector<std::string> columns;
+  bool have_header = false;
+  std::vector<std::string> cells;  // reused
+};
+
+EventReader::EventReader() : impl_(std::make_unique<Impl>()) {}
+EventReader::~EventReader() = default;
+EventReader::EventReader(EventReader&&) noexcept = default;
+EventReader& EventReader::operator=(EventReader&&) noexcept = default;
+
+ParseResult EventReader::parse_line(std::string_view line) {
+  if (line.size() > kMaxLine) return error("line longer than 16 MiB");
+  const std::string_view t = trim(strip_bom(line));
+  if (t.empty()) return {};
+  if (t.front() == '<') return parse_xml(t);
+  if (t.front() == '{' || t.front() == '[') return parse_json(t);
+  return error("not an XML or JSON record");
+}
+
+bool EventReader::parse_csv_header(std::string_view line, std::string* error_out) {
+  auto fail = [&](const char* msg) {
+    if (error_out != nullptr) *error_out = msg;
+    impl_->have_header = false;
+    impl_->columns.clear();
+    return false;
+  };
+  if (line.size() > kMaxLine) return fail("CSV header longer than 16 MiB");
+  line = strip_bom(line);
+  if (trim(line).empty()) return fail("empty CSV header");
+  if (!split_csv(line, impl_->columns)) return fail("unterminated quoted field in CSV header");
+  for (std::string& c : impl_->columns) c = std::string(trim(c));
+  impl_->have_header = true;
+  return true;
+}
+
+ParseResult EventReader::parse_csv_row(std::string_view line) {
+  if (!impl_->have_header) return error("CSV row before a header");
+  if (line.size() > kMaxLine) return error("line longer than 16 MiB");
+  if (trim(line).empty()) return {};
+  if (!split_csv(line, impl_->cells)) return error("unterminated quoted field in CSV row");
+  RawRecord raw;
+  const std::size_t n = std::min(impl_->cells.size(), impl_->columns.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (impl_->cells[i].empty()) continue;
+    raw.data.emplace_back(impl_->columns[i], std::move(impl_->cells[i]));
+  }
+  return build_flat(raw);
+}
+
+bool EventReader::looks_like_csv_header(std::string_view line) {
+  line = trim(strip_bom(line));
+  if (line.empty() || line.front() == '{' || line.front() == '<' || line.front() == '[')
+    return false;
+  std::vector<std::string> cols;
+  if (line.size() > kMaxLine || !split_csv(line, cols)) return false;
+  for (const std::string& c : cols) {
+    const std::string_view name = trim(c);
+    if (iequals(name, "CommandLine") || iequals(name, "Image")) return true;
+  }
+  return false;
+}
+
+}  // namespace ioc::events

@@ -1,0 +1,1 @@
+printf "not an event\n{\"EventID\": 1}\n" | cmdchain --stats

@@ -1,0 +1,1 @@
+cmdchain samples/splunk-export.csv

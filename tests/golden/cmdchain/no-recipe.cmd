@@ -1,1 +1,0 @@
-cmdchain samples/sysmon.jsonl

@@ -1,0 +1,1 @@
+cmdchain samples/sysmon-botsv2.jsonl

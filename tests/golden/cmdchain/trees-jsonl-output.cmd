@@ -1,0 +1,1 @@
+cmdchain -f jsonl samples/sysmon-botsv2.xml | jq -c "{host, depth, image, pid, ppid, synthesized, decoded: (.decoded.server // null)}"

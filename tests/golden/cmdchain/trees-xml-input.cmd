@@ -1,0 +1,1 @@
+cmdchain --wide samples/sysmon-botsv2.xml

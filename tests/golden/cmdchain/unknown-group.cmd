@@ -1,0 +1,1 @@
+cmdchain --group-by user samples/sysmon-botsv2.jsonl
