@@ -36,6 +36,10 @@ int run(int argc, char** argv) {
       "since", po::value<std::string>()->value_name("TIME"),
       "only events at or after TIME (ISO 8601 UTC, e.g. 2017-08-22T23:00:00)")(
       "until", po::value<std::string>()->value_name("TIME"), "only events at or before TIME")(
+      "image", po::value<std::string>()->value_name("NAME"),
+      "only processes whose image file name contains NAME, with their ancestors and "
+      "descendants")("user", po::value<std::string>()->value_name("NAME"),
+                     "only processes whose user contains NAME, likewise")(
       "root", po::value<std::string>()->value_name("GUID|PID"),
       "only the subtree under this process")("ancestors",
                                              po::value<std::string>()->value_name("GUID|PID"),
@@ -71,6 +75,8 @@ int run(int argc, char** argv) {
   if (vm.count("host")) o.host = vm["host"].as<std::string>();
   if (vm.count("since")) o.since = vm["since"].as<std::string>();
   if (vm.count("until")) o.until = vm["until"].as<std::string>();
+  if (vm.count("image")) o.image = vm["image"].as<std::string>();
+  if (vm.count("user")) o.user = vm["user"].as<std::string>();
   if (vm.count("root")) o.root = vm["root"].as<std::string>();
   if (vm.count("ancestors")) o.ancestors = vm["ancestors"].as<std::string>();
   if (!o.root.empty() && !o.ancestors.empty())

@@ -66,6 +66,12 @@ void Forest::finish() {
       if (n.event.event_id != 1) continue;
       sysmon.emplace(n.event.pid != 0 ? key(n.event) : by_command(n.event), 1);
     }
+    // The same event read twice (overlapping exports): one node per host and GUID.
+    std::unordered_map<std::string, char> seen_guid;
+    std::erase_if(nodes_, [&](const Node& n) {
+      return !n.event.guid.empty() &&
+             !seen_guid.emplace(host_key(n.event.host) + '\n' + n.event.guid, 1).second;
+    });
     if (!sysmon.empty())
       std::erase_if(nodes_, [&](const Node& n) {
         return n.event.event_id == 4688 && ((n.event.pid != 0 && sysmon.count(key(n.event)) > 0) ||

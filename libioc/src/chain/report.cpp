@@ -185,6 +185,23 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
     if (o.root.empty()) std::reverse(only.begin(), only.end());  // root first
   }
 
+  // --image / --user: the matching processes, their ancestors and descendants.
+  const bool filtered = !o.image.empty() || !o.user.empty();
+  std::vector<char> keep(forest.nodes().size(), filtered ? 0 : 1);
+  std::vector<char> match(forest.nodes().size(), filtered ? 0 : 1);
+  if (filtered) {
+    for (std::size_t i = 0; i < forest.nodes().size(); ++i) {
+      const auto& e = forest.node(i).event;
+      const bool hit = (o.image.empty() ||
+                        text::ifind(image_name(e.image), o.image) != std::string_view::npos) &&
+                       (o.user.empty() || text::ifind(e.user, o.user) != std::string_view::npos);
+      if (!hit) continue;
+      match[i] = 1;
+      for (std::size_t a : forest.ancestors(i)) keep[a] = 1;
+      for (std::size_t d : forest.subtree(i)) keep[d] = 1;
+    }
+  }
+
   const auto write_line = [&](const std::string& s) {
     out.write(out.is_tty() ? io::escape_for_terminal(s) : s);
     out.end_record();
@@ -192,7 +209,9 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
   };
 
   if (o.group_by_parent) {
-    for (const Group& g : group_by_parent_command_line(forest, o.across_hosts)) {
+    for (Group g : group_by_parent_command_line(forest, o.across_hosts)) {
+      std::erase_if(g.children, [&](std::size_t c) { return !match[c]; });
+      if (g.children.empty()) continue;
       if (o.format == ChainFormat::kText) {
         std::string head = "parent: " + short_text(g.parent_command_line, o.wide) + "\n  hosts: ";
         for (std::size_t i = 0; i < g.hosts.size(); ++i) head += (i ? ", " : "") + g.hosts[i];
@@ -237,6 +256,7 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
 
   const auto emit_node = [&](std::size_t i) {
     const Node& n = forest.node(i);
+    if (!keep[i]) return true;
     if (o.format == ChainFormat::kText) return write_line(text_line(n, decoded(n), o.wide));
     out.write(dump(node_json(n, decoded(n))));
     out.end_record();
@@ -260,18 +280,23 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
         j.erase("alerts");
         j["children"] = ordered_json::array();
         if (level < 256)
-          for (std::size_t c : n.children) j["children"].push_back(nest(c, level + 1));
+          for (std::size_t c : n.children)
+            if (keep[c]) j["children"].push_back(nest(c, level + 1));
         return j;
       };
       ordered_json h;
       h["host"] = host;
       h["roots"] = ordered_json::array();
-      for (std::size_t r : roots) h["roots"].push_back(nest(r, 0));
+      for (std::size_t r : roots)
+        if (keep[r]) h["roots"].push_back(nest(r, 0));
+      if (h["roots"].empty()) continue;
       out.write(dump(h));
       out.end_record();
       if (out.broken_pipe()) return false;
       continue;
     }
+    if (std::none_of(roots.begin(), roots.end(), [&](std::size_t r) { return keep[r] != 0; }))
+      continue;
     if (o.format == ChainFormat::kText && !write_line("host " + host)) return false;
     for (std::size_t r : roots)
       for (std::size_t i : forest.subtree(r))

@@ -133,3 +133,13 @@ TEST_CASE("forest: a process logged by Sysmon and by Security 4688 is one node",
   CHECK(sysmon_nodes == 1);
   CHECK(security_nodes == 1);  // cmd.exe, only in Security
 }
+
+TEST_CASE("forest: the same event read twice is one node", "[chain]") {
+  Forest f;
+  f.add(ev("h", "t1", "{A}", "", "a.exe", "a"));
+  f.add(ev("h", "t2", "B", "A", "b.exe", "b"));
+  f.add(ev("H", "t2", "{b}", "{a}", "b.exe", "b"));  // the same child from another export
+  f.finish();
+  CHECK(f.nodes().size() == 2);
+  CHECK(f.node(0).children.size() == 1);
+}

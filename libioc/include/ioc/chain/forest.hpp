@@ -15,7 +15,8 @@
 // its children (ParentImage, ParentCommandLine, ids), becomes one synthesized
 // node shared by those children. Trees never cross hosts (remote execution is
 // not an edge). A process logged both by Sysmon and by Security 4688 (same
-// host, PID and image file name) is kept once, as its Sysmon event. Memory: one
+// host, PID and image file name) is kept once, as its Sysmon event; an event
+// read twice (same host and GUID, e.g. overlapping exports) once. Memory: one
 // node per process event kept.
 #pragma once
 

@@ -35,6 +35,9 @@ struct ChainOptions {
   std::string since, until;      ///< ISO 8601 bounds on event time (inclusive)
   std::string root;              ///< GUID or PID: only its subtree
   std::string ancestors;         ///< GUID or PID: only its path to the root
+  /// Only processes whose image file name / user contains this (case-insensitive),
+  /// shown with their ancestors and descendants; with groups, only such children.
+  std::string image, user;
 };
 
 /// Reads every input and writes the result. Returns false when output stopped
