@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
-#include <filesystem>
 #include <iostream>
 
 #include "common/options.hpp"
 #include "ioc/io/output.hpp"
+#include "ioc/io/paths.hpp"
 #include "ioc/ioc/embedded.hpp"
 #include "ioc/ioc/grep.hpp"
 #include "ioc/ioc/validate.hpp"
@@ -20,42 +20,6 @@
 namespace {
 
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
-
-// -r: every regular file under the directories given, in sorted order so that
-// output is reproducible; other arguments as they are.
-std::vector<std::string> expand_paths(const std::vector<std::string>& args, bool recursive,
-                                      ioc::io::Diagnostics& diag) {
-  std::vector<std::string> out;
-  for (const std::string& arg : args) {
-    std::error_code ec;
-    if (arg == "-" || !fs::is_directory(arg, ec)) {
-      out.push_back(arg);
-      continue;
-    }
-    if (!recursive) {
-      diag.io_error(arg + ": is a directory (use -r to search it)");
-      continue;
-    }
-    std::vector<std::string> files;
-    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      diag.io_error(arg + ": " + ec.message());
-      continue;
-    }
-    for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
-      if (ec) {
-        diag.io_error(arg + ": " + ec.message());
-        break;
-      }
-      std::error_code fec;
-      if (it->is_regular_file(fec)) files.push_back(it->path().string());
-    }
-    std::sort(files.begin(), files.end());
-    out.insert(out.end(), files.begin(), files.end());
-  }
-  return out;
-}
 
 int run(int argc, char** argv) {
   static constexpr ioc::tools::ToolInfo kInfo{
@@ -222,7 +186,8 @@ int run(int argc, char** argv) {
   ioc::io::Diagnostics diag("iocgrep", "matched");
   diag.set_quiet(common.no_messages);
   ioc::io::InputOptions input = common.input;
-  input.paths = expand_paths(common.input.paths, vm.count("recursive") > 0, diag);
+  input.paths = ioc::io::expand_paths(common.input.paths, vm.count("recursive") > 0, diag,
+                                      "use -r to search it");
   if (input.paths.empty() && !common.input.paths.empty()) {
     // Every argument was a directory without -r, or an empty directory.
     if (common.stats) diag.print_summary();

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "ioc/io/file.hpp"
+#include "ioc/io/paths.hpp"
 
 namespace ioc::x509 {
 
@@ -50,36 +50,6 @@ ordered_json flat(const ordered_json& j) {
     }
   }
   return row;
-}
-
-// Every input path: files as given, directories expanded (recursive, sorted).
-std::vector<std::string> expand(const std::vector<std::string>& paths, bool recursive,
-                                io::Diagnostics& diag) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (p == "-" || !fs::is_directory(p, ec)) {
-      out.push_back(p);
-      continue;
-    }
-    if (!recursive) {
-      diag.io_error(p + ": is a directory (use -r to read the certificates in it)");
-      continue;
-    }
-    std::vector<std::string> files;
-    for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec),
-         end;
-         !ec && it != end; it.increment(ec)) {
-      std::error_code fec;
-      if (it->is_regular_file(fec)) files.push_back(it->path().string());
-    }
-    if (ec) diag.io_error(p + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-    out.insert(out.end(), files.begin(), files.end());
-  }
-  if (paths.empty()) out.push_back("-");
-  return out;
 }
 
 }  // namespace
@@ -191,7 +161,10 @@ bool certsum_inputs(const std::vector<std::string>& paths, const CertsumOptions&
                     io::Diagnostics& diag) {
   io::RecordWriter writer(
       out, o.format == io::OutputFormat::kText ? io::OutputFormat::kJsonl : o.format);
-  for (const std::string& path : expand(paths, o.recursive, diag)) {
+  std::vector<std::string> inputs =
+      io::expand_paths(paths, o.recursive, diag, "use -r to read the certificates in it");
+  if (paths.empty()) inputs.push_back("-");
+  for (const std::string& path : inputs) {
     const Source src{path == "-" ? kStdinName : std::string_view(path), 0, 0};
     diag.count_read();
     auto file = io::InputFile::open(path);
