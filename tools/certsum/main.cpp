@@ -1,13 +1,8 @@
 // certsum — one record per X.509 certificate, with fingerprints, serials and C2
 // default-certificate flags. A thin front-end: options here, the work in libioc
 // (x509/cert.hpp, x509/c2.hpp, x509/report.hpp).
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdlib>
-#include <ctime>
 #include <exception>
-#include <iostream>
 
 #include "common/options.hpp"
 #include "ioc/io/output.hpp"
@@ -16,23 +11,6 @@
 namespace {
 
 namespace po = boost::program_options;
-
-// --now / SOURCE_DATE_EPOCH: seconds since the epoch, or an ISO 8601 UTC date
-// ("2017-08-22" or "2017-08-22T23:10:22Z").
-std::optional<std::time_t> parse_time(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const long long seconds = std::strtoll(text.c_str(), &end, 10);
-  if (*end == '\0' && seconds >= 0) return static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (rest == nullptr || *rest != '\0') {
-    tm = {};
-    rest = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  }
-  if (rest == nullptr || *rest != '\0') return std::nullopt;
-  return timegm(&tm);
-}
 
 int run(int argc, char** argv) {
   static constexpr ioc::tools::ToolInfo kInfo{
@@ -80,14 +58,11 @@ int run(int argc, char** argv) {
   if (vm.count("password")) o.load.password = vm["password"].as<std::string>();
   if (vm.count("match")) o.match = vm["match"].as<std::vector<std::string>>();
   o.max_input = common.limits.max_line;
-  o.now = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
-    auto t = parse_time(epoch);
-    if (!t) return cmd.usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
-    o.now = *t;
-  }
+  const auto now = ioc::tools::source_date_epoch_or_now();
+  if (!now) return cmd.usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
+  o.now = *now;
   if (vm.count("now")) {
-    auto t = parse_time(vm["now"].as<std::string>());
+    auto t = ioc::tools::parse_time(vm["now"].as<std::string>());
     if (!t) return cmd.usage_error("--now: use seconds since the epoch or YYYY-MM-DD[THH:MM:SSZ]");
     o.now = *t;
   }
@@ -124,22 +99,12 @@ int run(int argc, char** argv) {
       if (vm.count(opt)) return cmd.usage_error(std::string("--") + opt + " needs --connect");
   }
 
-  ioc::io::ignore_sigpipe();
-  ioc::io::Diagnostics diag("certsum", "summarized");
-  diag.set_quiet(common.no_messages);
-  int code = 0;
-  {
-    ioc::io::Output out;
+  return ioc::tools::run_job(cmd, [&](ioc::io::Output& out, ioc::io::Diagnostics& diag) {
     if (!servers.empty())
       ioc::x509::certsum_servers(servers, o, out, diag);
     else
       ioc::x509::certsum_inputs(common.input.paths, o, out, diag);
-    out.flush();
-    if (out.failed()) diag.io_error("write error: " + out.error());
-    code = out.broken_pipe() ? 0 : diag.exit_code();
-  }
-  if (common.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
-  return code;
+  });
 }
 
 }  // namespace

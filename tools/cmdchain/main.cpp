@@ -1,10 +1,7 @@
 // cmdchain — rebuild process trees from Sysmon / Security process-creation events,
 // group children by parent command line, and decode encoded parents. A thin
 // front-end: options here, the work in libioc (events/, chain/).
-#include <unistd.h>
-
 #include <exception>
-#include <iostream>
 
 #include "common/options.hpp"
 #include "ioc/chain/report.hpp"
@@ -84,19 +81,9 @@ int run(int argc, char** argv) {
   if ((!o.root.empty() || !o.ancestors.empty()) && o.group_by_parent)
     return cmd.usage_error("--root and --ancestors do not combine with --group-by");
 
-  ioc::io::ignore_sigpipe();
-  ioc::io::Diagnostics diag("cmdchain", "read as process events");
-  diag.set_quiet(common.no_messages);
-  int code = 0;
-  {
-    ioc::io::Output out;
+  return ioc::tools::run_job(cmd, [&](ioc::io::Output& out, ioc::io::Diagnostics& diag) {
     ioc::chain::run_cmdchain(common.input, o, out, diag);
-    out.flush();
-    if (out.failed()) diag.io_error("write error: " + out.error());
-    code = out.broken_pipe() ? 0 : diag.exit_code();
-  }
-  if (common.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
-  return code;
+  });
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -316,20 +318,57 @@ std::optional<int> CommandLine::finish_parse() {
   return std::nullopt;
 }
 
-int run_recipe_mode(const CommandLine& cmd) {
+int run_job(const CommandLine& cmd, const std::function<void(io::Output&, io::Diagnostics&)>& job,
+            bool hit_wins) {
   const CommonOptions& opt = cmd.common();
-  const std::string tool(cmd.info().name);
-  auto recipe = recipe::load_recipe(opt.recipe);
-  if (!recipe) {
-    std::cerr << tool << ": " << recipe.error().message << '\n';
-    return 2;
-  }
   io::ignore_sigpipe();
-  io::Diagnostics diag(tool, std::string(cmd.info().ok_verb));
+  io::Diagnostics diag(std::string(cmd.info().name), std::string(cmd.info().ok_verb));
   diag.set_quiet(opt.no_messages);
   int code = 0;
   {
     io::Output out;
+    job(out, diag);
+    out.flush();
+    if (out.failed()) diag.io_error("write error: " + out.error());
+    code = out.broken_pipe() ? 0 : diag.exit_code();
+    if (hit_wins && diag.ok() > 0) code = 0;
+  }
+  if (opt.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
+  return code;
+}
+
+std::optional<std::time_t> source_date_epoch_or_now() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (epoch == nullptr) return std::time(nullptr);
+  char* end = nullptr;
+  const long long v = std::strtoll(epoch, &end, 10);
+  if (end == epoch || *end != '\0' || v < 0) return std::nullopt;
+  return static_cast<std::time_t>(v);
+}
+
+std::optional<std::time_t> parse_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long seconds = std::strtoll(text.c_str(), &end, 10);
+  if (*end == '\0' && seconds >= 0) return static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (rest == nullptr || *rest != '\0') {
+    tm = {};
+    rest = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (rest == nullptr || *rest != '\0') return std::nullopt;
+  return timegm(&tm);
+}
+
+int run_recipe_mode(const CommandLine& cmd) {
+  const CommonOptions& opt = cmd.common();
+  auto recipe = recipe::load_recipe(opt.recipe);
+  if (!recipe) {
+    std::cerr << cmd.info().name << ": " << recipe.error().message << '\n';
+    return 2;
+  }
+  return run_job(cmd, [&](io::Output& out, io::Diagnostics& diag) {
     std::vector<std::string> columns;
     if (opt.input.field.empty()) columns = {"source", "output", "output_base64", "warnings"};
     // -z ends text records with NUL, like grep -z; JSON lines and CSV keep '\n'.
@@ -338,17 +377,13 @@ int run_recipe_mode(const CommandLine& cmd) {
     recipe::run_recipe_on_records(*recipe, opt.input, {opt.limits, opt.output_key}, writer, out,
                                   diag);
     out.flush();
-    if (out.failed()) diag.io_error("write error: " + out.error());
     if (!writer.dropped_keys().empty()) {
       std::string keys;
       for (const auto& k : writer.dropped_keys()) keys += (keys.empty() ? "" : ", ") + k;
       diag.note("columns not in the " + std::string(io::output_format_name(opt.format)) +
                 " header were left out: " + keys);
     }
-    code = out.broken_pipe() ? 0 : diag.exit_code();
-  }
-  if (opt.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
-  return code;
+  });
 }
 
 int report_internal_error(std::string_view tool, const std::exception& e) {

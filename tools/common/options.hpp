@@ -6,6 +6,8 @@
 // only option plumbing.
 #pragma once
 
+#include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +16,8 @@
 #include <boost/program_options.hpp>
 
 #include "ioc/core/limits.hpp"
+#include "ioc/io/diagnostics.hpp"
+#include "ioc/io/output.hpp"
 #include "ioc/io/records.hpp"
 #include "ioc/io/writer.hpp"
 
@@ -71,6 +75,21 @@ class CommandLine {
   CommonOptions common_;
   std::vector<std::string> inputs_;
 };
+
+/// The end every tool's main() shares: ignores SIGPIPE, runs `job` with the
+/// standard output and the tool's Diagnostics (quiet with -s), flushes, reports
+/// a write error, prints the --stats summary (also on a terminal after failed
+/// records), and returns the exit code: the diagnostics' 0/1/2, 0 after a closed
+/// pipe, and with `hit_wins` 0 whenever a record succeeded (grep -q).
+int run_job(const CommandLine& cmd, const std::function<void(io::Output&, io::Diagnostics&)>& job,
+            bool hit_wins = false);
+
+/// SOURCE_DATE_EPOCH (reproducible-builds.org) when it is set, else the clock;
+/// nullopt when it is set but not a number of seconds.
+std::optional<std::time_t> source_date_epoch_or_now();
+
+/// Seconds since the epoch, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC).
+std::optional<std::time_t> parse_time(const std::string& text);
 
 /// Runs --recipe over the inputs (the recipe runner every tool has) and returns
 /// the exit code: 0 if a record was decoded, 1 if none, 2 on I/O errors.

@@ -2,11 +2,7 @@
 // any text, defanged or not. A thin front-end: options here, the work in libioc
 // (ioc/scanner.hpp, ioc/grep.hpp).
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cstdlib>
-#include <ctime>
 #include <exception>
 #include <iostream>
 
@@ -107,14 +103,9 @@ int run(int argc, char** argv) {
     if (vm.count("description")) so.description = vm["description"].as<std::string>();
     so.observables = vm.count("observables") > 0;
     // Reproducible output: SOURCE_DATE_EPOCH (reproducible-builds.org) wins over the clock.
-    so.timestamp = static_cast<std::int64_t>(std::time(nullptr));
-    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
-      char* end = nullptr;
-      const long long v = std::strtoll(epoch, &end, 10);
-      if (end == epoch || *end != '\0' || v < 0)
-        return cmd.usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
-      so.timestamp = v;
-    }
+    const auto now = ioc::tools::source_date_epoch_or_now();
+    if (!now) return cmd.usage_error("SOURCE_DATE_EPOCH must be a number of seconds");
+    so.timestamp = static_cast<std::int64_t>(*now);
     const bool needs_dir =
         *share == ioc::scan::ShareFormat::kSuricata || *share == ioc::scan::ShareFormat::kEdl;
     if (needs_dir && !vm.count("output-dir"))
@@ -182,29 +173,18 @@ int run(int argc, char** argv) {
   if (g.jobs == 0) return cmd.usage_error("--jobs must be at least 1");
   g.terminator = common.input.separator;
 
-  ioc::io::ignore_sigpipe();
-  ioc::io::Diagnostics diag("iocgrep", "matched");
-  diag.set_quiet(common.no_messages);
-  ioc::io::InputOptions input = common.input;
-  input.paths = ioc::io::expand_paths(common.input.paths, vm.count("recursive") > 0, diag,
-                                      "use -r to search it");
-  if (input.paths.empty() && !common.input.paths.empty()) {
-    // Every argument was a directory without -r, or an empty directory.
-    if (common.stats) diag.print_summary();
-    return diag.exit_code();
-  }
-  int code = 0;
-  {
-    ioc::io::Output out;
-    ioc::scan::grep_records(input, g, out, diag);
-    out.flush();
-    if (out.failed()) diag.io_error("write error: " + out.error());
-    code = out.broken_pipe() ? 0 : diag.exit_code();
-    // -q: a hit wins over an unreadable file, as in grep.
-    if (g.quiet && diag.ok() > 0) code = 0;
-  }
-  if (common.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
-  return code;
+  // -q: a hit wins over an unreadable file, as in grep.
+  return ioc::tools::run_job(
+      cmd,
+      [&](ioc::io::Output& out, ioc::io::Diagnostics& diag) {
+        ioc::io::InputOptions input = common.input;
+        input.paths = ioc::io::expand_paths(common.input.paths, vm.count("recursive") > 0, diag,
+                                            "use -r to search it");
+        // Every argument a directory without -r, or empty directories: nothing to read.
+        if (input.paths.empty() && !common.input.paths.empty()) return;
+        ioc::scan::grep_records(input, g, out, diag);
+      },
+      g.quiet);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // attack-framework stagers into fields. A thin front-end: options here, the
 // work in libioc (decode/peeler.hpp, decode/report.hpp).
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <exception>
@@ -75,21 +74,11 @@ int run(int argc, char** argv) {
   for (const std::string& arg : common.input.paths)
     (is_input_file(arg) ? input.paths : texts).push_back(arg);
 
-  ioc::io::ignore_sigpipe();
-  ioc::io::Diagnostics diag("psdecode", "decoded");
-  diag.set_quiet(common.no_messages);
-  int code = 0;
-  {
-    ioc::io::Output out;
+  return ioc::tools::run_job(cmd, [&](ioc::io::Output& out, ioc::io::Diagnostics& diag) {
     opt.text.color =
         color == "always" || (color == "auto" && out.is_tty() && !std::getenv("NO_COLOR"));
     ioc::decode::peel_records(input, texts, opt, out, diag);
-    out.flush();
-    if (out.failed()) diag.io_error("write error: " + out.error());
-    code = out.broken_pipe() ? 0 : diag.exit_code();
-  }
-  if (common.stats || (isatty(2) && diag.failed() > 0)) diag.print_summary();
-  return code;
+  });
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "ioc/codec/charset.hpp"
+#include "io/json_string.hpp"
 #include "ioc/decode/report.hpp"
 #include "ioc/recipe/parse.hpp"
 
@@ -18,14 +18,7 @@ class Json {
   explicit Json(Writer& w) : w_(w) {}
 
   void key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
-  void str(std::string_view s) {
-    if (codec::is_valid_utf8(s)) {
-      w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    } else {
-      const std::string fixed = codec::repair_utf8(s);
-      w_.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()));
-    }
-  }
+  void str(std::string_view s) { io::detail::write_json_string(w_, s); }
   void kv(std::string_view k, std::string_view v) {
     key(k);
     str(v);

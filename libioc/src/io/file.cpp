@@ -88,4 +88,12 @@ Result<std::string> read_all(int fd, std::size_t max_bytes) {
   return data;
 }
 
+Result<std::string> read_file(std::string_view path, std::size_t max_bytes) {
+  auto in = InputFile::open(path);
+  if (!in) return in.error();
+  auto all = read_all(in->fd(), max_bytes);
+  if (!all) return make_error(all.error().code, std::string(path) + ": " + all.error().message);
+  return all;
+}
+
 }  // namespace ioc::io

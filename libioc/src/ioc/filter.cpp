@@ -1,8 +1,10 @@
 #include "ioc/ioc/filter.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "ioc/core/limits.hpp"
+#include "ioc/io/file.hpp"
+#include "ioc/text/ascii.hpp"
 
 namespace ioc::scan {
 
@@ -63,19 +65,10 @@ bool is_special_address(const Hit& hit) {
 Result<std::shared_ptr<const Exclusions>> Exclusions::parse(std::string_view text,
                                                             std::string_view source) {
   auto out = std::make_shared<Exclusions>();
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (const std::size_t hash = line.find('#'); hash != std::string_view::npos)
-      line = line.substr(0, hash);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
-      line.remove_prefix(1);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
-      line.remove_suffix(1);
-    if (line.empty()) continue;
+  // One entry per line; '#' starts a comment anywhere on it.
+  const auto add = [&](std::size_t line_no, std::string_view line) -> Result<void> {
+    line = text::trim_space(line.substr(0, std::min(line.find('#'), line.size())));
+    if (line.empty()) return {};
     const std::string where = std::string(source) + ":" + std::to_string(line_no) + ": ";
     const std::size_t slash = line.find('/');
     const std::string_view addr = line.substr(0, std::min(slash, line.size()));
@@ -109,17 +102,21 @@ Result<std::shared_ptr<const Exclusions>> Exclusions::parse(std::string_view tex
       return make_error(ErrorCode::kInvalidInput,
                         where + "not a CIDR range: '" + std::string(line) + "'");
     }
-  }
+    return {};
+  };
+  Result<void> status;
+  text::for_each_line(text, [&](std::size_t n, std::string_view line) {
+    status = add(n, line);
+    return bool(status);
+  });
+  if (!status) return status.error();
   std::sort(out->domains_.begin(), out->domains_.end());
   return std::shared_ptr<const Exclusions>(std::move(out));
 }
 
 Result<std::shared_ptr<const Exclusions>> Exclusions::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kIo, path + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+  IOC_ASSIGN_OR_RETURN(std::string text, io::read_file(path, 16 * kMiB));
+  return parse(text, path);
 }
 
 bool Exclusions::domain_excluded(std::string_view domain) const {

@@ -3,7 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "ioc/codec/charset.hpp"
+#include "io/json_string.hpp"
 
 namespace ioc::scan {
 namespace {
@@ -11,12 +11,7 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void str(Writer& w, std::string_view s) {
-  if (codec::is_valid_utf8(s)) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  } else {
-    const std::string fixed = codec::repair_utf8(s);
-    w.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()));
-  }
+  io::detail::write_json_string(w, s);
 }
 
 void key(Writer& w, std::string_view k) {

@@ -9,11 +9,11 @@
 #endif
 #include <array>
 #include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <unordered_map>
 
+#include "ioc/core/limits.hpp"
+#include "ioc/io/file.hpp"
 #include "ioc/ioc/refang.hpp"
 #include "ioc/ioc/validate.hpp"
 #include "ioc/text/ascii.hpp"
@@ -31,23 +31,17 @@ CustomPatterns::~CustomPatterns() = default;
 Result<std::shared_ptr<const CustomPatterns>> CustomPatterns::parse(std::string_view text,
                                                                     std::string_view source) {
   auto out = std::make_shared<CustomPatterns>();
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    if (line.empty() || line.front() == '#') continue;
+  // One "NAME REGEX" line; the regex keeps any trailing blanks.
+  const auto add = [&](std::size_t line_no, std::string_view line) -> Result<void> {
+    line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+    if (line.empty() || line.front() == '#') return {};
     const std::size_t sp = line.find_first_of(" \t");
     const std::string where = std::string(source) + ":" + std::to_string(line_no) + ": ";
     if (sp == std::string_view::npos)
       return make_error(ErrorCode::kInvalidInput, where + "expected 'NAME REGEX'");
     std::string name(line.substr(0, sp));
     std::string_view pattern = line.substr(sp);
-    while (!pattern.empty() && (pattern.front() == ' ' || pattern.front() == '\t'))
-      pattern.remove_prefix(1);
+    pattern.remove_prefix(std::min(pattern.find_first_not_of(" \t"), pattern.size()));
     for (char c : name)
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
         return make_error(ErrorCode::kInvalidInput,
@@ -58,18 +52,22 @@ Result<std::shared_ptr<const CustomPatterns>> CustomPatterns::parse(std::string_
     auto re = text::Regex::compile(pattern);
     if (!re) return make_error(ErrorCode::kInvalidInput, where + re.error().message);
     out->patterns_.push_back({std::move(name), std::move(*re)});
-  }
+    return {};
+  };
+  Result<void> status;
+  text::for_each_line(text, [&](std::size_t n, std::string_view line) {
+    status = add(n, line);
+    return bool(status);
+  });
+  if (!status) return status.error();
   if (out->patterns_.empty())
     return make_error(ErrorCode::kInvalidInput, std::string(source) + ": no patterns");
   return std::shared_ptr<const CustomPatterns>(std::move(out));
 }
 
 Result<std::shared_ptr<const CustomPatterns>> CustomPatterns::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kIo, path + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+  IOC_ASSIGN_OR_RETURN(std::string text, io::read_file(path, 16 * kMiB));
+  return parse(text, path);
 }
 
 namespace {
@@ -253,15 +251,14 @@ struct Scanner::Impl {
   // A staging key of 32 hex digits is a session key, not an MD5: the context
   // that found it is the more specific one. `hits` is sorted by begin.
   void drop_hashes_of_session_keys() {
-    std::vector<Span> keys;
+    std::vector<std::pair<std::size_t, std::size_t>> keys;
     for (const Hit& h : hits)
-      if (h.type == Type::kSessionKey) keys.push_back({h.begin, h.end});
+      if (h.type == Type::kSessionKey) keys.emplace_back(h.begin, h.end);
     if (keys.empty()) return;
+    std::sort(keys.begin(), keys.end());
     std::erase_if(hits, [&](const Hit& h) {
-      if (!is_hash_type(h.type)) return false;
-      for (const Span& k : keys)
-        if (k.b == h.begin && k.e == h.end) return true;
-      return false;
+      return is_hash_type(h.type) &&
+             std::binary_search(keys.begin(), keys.end(), std::pair(h.begin, h.end));
     });
   }
 
@@ -370,21 +367,18 @@ struct Scanner::Impl {
       add(Type::kDomain, std::move(*d), b, b + host.size(), true);
   }
 
-  bool is_covered(std::size_t pos) const {
-    for (const Span& s : covered)  // few spans per line; URLs only at this point
-      if (pos >= s.b && pos < s.e) return true;
-    return false;
-  }
-
   // ---- e-mail addresses ---------------------------------------------------
   void emails() {
     const std::size_t url_spans = covered.size();
+    std::size_t url_cursor = 0;
     std::size_t pos = 0;
     while (true) {
       const std::size_t k = t.find('@', pos);
       if (k == std::string_view::npos) return;
       pos = k + 1;
-      if (url_spans > 0 && is_covered(k)) continue;
+      // URL spans are in order and disjoint, and '@'s come in order: one cursor.
+      while (url_cursor < url_spans && covered[url_cursor].e <= k) ++url_cursor;
+      if (url_cursor < url_spans && covered[url_cursor].b <= k) continue;
       std::size_t lb = k;
       while (lb > 0 && k - lb < 64 && (cls(t[lb - 1]) & kLocal)) --lb;
       if (lb > 0 && (cls(t[lb - 1]) & kLocal)) continue;  // local part over 64 bytes
@@ -974,14 +968,15 @@ struct Scanner::Impl {
     if (hits.size() - first > 1) {
       std::stable_sort(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end(),
                        [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+      // Sorted by begin: a hit overlaps an earlier kept one of its type exactly
+      // when it begins before the furthest end kept so far for that type.
+      std::array<std::size_t, kTypeCount> kept_end{};
       std::vector<Hit> kept;
       for (std::size_t i = first; i < hits.size(); ++i) {
-        bool overlap = false;
-        for (const Hit& k : kept)
-          if (k.type == hits[i].type && k.type != Type::kCustom && hits[i].begin < k.end &&
-              k.begin < hits[i].end)
-            overlap = true;
-        if (!overlap) kept.push_back(std::move(hits[i]));
+        const auto type = static_cast<std::size_t>(hits[i].type);
+        if (hits[i].type != Type::kCustom && hits[i].begin < kept_end[type]) continue;
+        kept_end[type] = std::max(kept_end[type], hits[i].end);
+        kept.push_back(std::move(hits[i]));
       }
       hits.resize(first);
       for (Hit& h : kept) hits.push_back(std::move(h));

@@ -888,6 +888,22 @@ ShareResult write_edl(const std::vector<Indicator>& indicators, const ShareOptio
   return r;
 }
 
+// The addresses and CIDR ranges a firewall set takes (not /0), in input order;
+// every other indicator is counted as skipped.
+std::vector<Net> firewall_blocks(const std::vector<Indicator>& indicators, ShareResult& r) {
+  std::vector<Net> out;
+  for (const Indicator& ind : indicators) {
+    const auto net = parse_net(ind);
+    if (!net || net->prefix == 0) {
+      ++r.skipped;
+      continue;
+    }
+    ++r.written;
+    out.push_back(*net);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // nftables
 //
@@ -906,15 +922,8 @@ ShareResult write_edl(const std::vector<Indicator>& indicators, const ShareOptio
 ShareResult write_nft(const std::vector<Indicator>& indicators, const ShareOptions& o) {
   ShareResult r;
   std::vector<std::string> v4, v6;
-  for (const Indicator& ind : indicators) {
-    const auto net = parse_net(ind);
-    if (!net || net->prefix == 0) {
-      ++r.skipped;
-      continue;
-    }
-    ++r.written;
-    (net->v6 ? v6 : v4).push_back(block_text(*net));
-  }
+  for (const Net& net : firewall_blocks(indicators, r))
+    (net.v6 ? v6 : v4).push_back(block_text(net));
   std::string out = "# nft -f: adds to the sets; flush them first to replace their elements\n";
   out += "table inet " + o.set_name + " {\n";
   auto set = [&](const char* suffix, const char* type, const std::vector<std::string>& elements) {
@@ -957,15 +966,9 @@ ShareResult write_ipset(const std::vector<Indicator>& indicators, const ShareOpt
   ShareResult r;
   std::size_t n4 = 0, n6 = 0;
   std::string adds;
-  for (const Indicator& ind : indicators) {
-    const auto net = parse_net(ind);
-    if (!net || net->prefix == 0) {
-      ++r.skipped;
-      continue;
-    }
-    ++r.written;
-    ++(net->v6 ? n6 : n4);
-    adds += "add " + o.set_name + (net->v6 ? "-v6 " : "-v4 ") + block_text(*net) + " -exist\n";
+  for (const Net& net : firewall_blocks(indicators, r)) {
+    ++(net.v6 ? n6 : n4);
+    adds += "add " + o.set_name + (net.v6 ? "-v6 " : "-v4 ") + block_text(net) + " -exist\n";
   }
   auto maxelem = [](std::size_t n) {
     std::size_t m = 65536;

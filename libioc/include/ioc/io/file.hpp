@@ -43,4 +43,8 @@ class InputFile {
 /// at most max_bytes + 1 bytes); a read error is kIo.
 Result<std::string> read_all(int fd, std::size_t max_bytes);
 
+/// InputFile::open + read_all: a whole (small) file, kIo naming it when it does
+/// not open, kLimitExceeded past max_bytes.
+Result<std::string> read_file(std::string_view path, std::size_t max_bytes);
+
 }  // namespace ioc::io

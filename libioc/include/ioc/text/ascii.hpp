@@ -71,4 +71,26 @@ constexpr std::size_t irfind(std::string_view hay, std::string_view needle,
   return std::string_view::npos;
 }
 
+/// `s` without leading and trailing ASCII white space.
+constexpr std::string_view trim_space(std::string_view s) noexcept {
+  constexpr std::string_view kSpace = " \t\n\r\v\f";
+  const std::size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
+/// Calls fn(line_number, line) for each '\n'-separated line of `text` (numbered
+/// from 1, a trailing '\r' dropped); stops early when fn returns false.
+template <typename Fn>
+void for_each_line(std::string_view text, Fn&& fn) {
+  std::size_t number = 0;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!fn(++number, line)) return;
+  }
+}
+
 }  // namespace ioc::text
