@@ -31,6 +31,16 @@ ioc_require(pugixml_FOUND libpugixml-dev "pugixml")
 pkg_check_modules(PSL QUIET IMPORTED_TARGET libpsl)
 ioc_require(PSL_FOUND libpsl-dev "libpsl")
 
+# YAML (Sigma rules).
+find_package(yaml-cpp QUIET CONFIG)
+ioc_require(yaml-cpp_FOUND libyaml-cpp-dev "yaml-cpp")
+
+# EVTX files (libyal); libevtx.h includes libbfio.h, which libevtx-dev does not pull in.
+pkg_check_modules(EVTX QUIET IMPORTED_TARGET libevtx)
+ioc_require(EVTX_FOUND "libevtx-dev libbfio-dev" "libevtx")
+pkg_check_modules(BFIO QUIET IMPORTED_TARGET libbfio)
+ioc_require(BFIO_FOUND libbfio-dev "libbfio")
+
 find_package(OpenSSL QUIET)
 ioc_require(OPENSSL_FOUND libssl-dev "OpenSSL")
 

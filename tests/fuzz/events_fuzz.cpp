@@ -1,6 +1,7 @@
 // libFuzzer target: the process-creation event readers on arbitrary bytes. The
-// first byte picks the mode (one record per parse_line, or a CSV header then
-// rows, split at newlines). Nothing may crash or throw, and every result must
+// first byte picks the mode (one record per parse_line, a CSV header then
+// rows split at newlines, or lines through the RecordAssembler — pretty-printed
+// and array-wrapped JSON — into parse_line). Nothing may crash or throw, and every result must
 // keep its invariants: an error has a message, a process event has a source
 // that fits its EventID, an image or a command line, and normalized GUIDs.
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "ioc/events/process_event.hpp"
+#include "ioc/events/record_assembler.hpp"
 
 namespace {
 
@@ -40,6 +42,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::uint8_t mode = data[0];
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   ioc::events::EventReader reader;
+  if ((mode & 3) == 2) {
+    ioc::events::RecordAssembler assembler;
+    std::uint64_t n = 0;
+    const auto on_record = [&](std::string_view record, std::uint64_t first) {
+      check(first >= 1 && first <= n);
+      check(record.size() <= ioc::events::RecordAssembler::kMaxRecord);
+      check_result(reader.parse_line(record));
+    };
+    const auto on_error = [&](std::string_view message, std::uint64_t line) {
+      check(!message.empty() && line >= 1 && line <= n);
+    };
+    std::size_t pos = 0;
+    while (pos <= input.size()) {
+      std::size_t nl = input.find('\n', pos);
+      if (nl == std::string_view::npos) nl = input.size();
+      assembler.feed(input.substr(pos, nl - pos), ++n, on_record, on_error);
+      pos = nl + 1;
+    }
+    assembler.finish(on_error);
+    return 0;
+  }
   if ((mode & 1) == 0) {
     check_result(reader.parse_line(input));
     return 0;

@@ -440,6 +440,7 @@ ParseResult build(RawRecord& raw) {
     return error("process-creation event (EventID " + std::to_string(id) +
                  ") has neither Image nor CommandLine");
   }
+  e.fields = std::move(raw.data);
   r.kind = ParseKind::kProcess;
   return r;
 }
@@ -724,6 +725,37 @@ bool split_csv(std::string_view line, std::vector<std::string>& out) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> time_ms(std::string_view s) {
+  auto num = [&](std::size_t pos, std::size_t len) -> int {
+    if (pos + len > s.size()) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  const int year = num(0, 4), mon = num(5, 2), day = num(8, 2), hh = num(11, 2), mm = num(14, 2),
+            ss = num(17, 2);
+  if (year < 0 || mon < 1 || mon > 12 || day < 1 || day > 31 || hh < 0 || hh > 23 || mm < 0 ||
+      mm > 59 || ss < 0 || ss > 60 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':')
+    return std::nullopt;
+  std::int64_t ms = 0;
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    int scale = 100;
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      ms += (s[i] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  if (i != s.size() && !(i + 1 == s.size() && s[i] == 'Z')) return std::nullopt;
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
+  return ((days * 24 + hh) * 60 + mm) * 60000 + static_cast<std::int64_t>(ss) * 1000 + ms;
+}
 
 struct EventReader::Impl {
   std::vector<std::string> columns;

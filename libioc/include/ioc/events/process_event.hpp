@@ -29,8 +29,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ioc::events {
@@ -52,7 +54,16 @@ struct ProcessEvent {
   std::string hashes;
   int event_id = 0;    ///< 1 (Sysmon) or 4688 (Security)
   std::string source;  ///< "sysmon" or "security"
+  /// Every EventData field of the record as logged (name, value), in record
+  /// order, for rules that test fields the members above do not hold
+  /// (OriginalFileName, CurrentDirectory, Description, ParentUser, ...). Empty
+  /// for ECS records without winlog.event_data.
+  std::vector<std::pair<std::string, std::string>> fields;
 };
+
+/// Milliseconds since 1970 of a time in ProcessEvent::time's form
+/// ("2017-08-22T23:21:35.219Z", fraction optional); nullopt for other text.
+std::optional<std::int64_t> time_ms(std::string_view iso);
 
 enum class ParseKind {
   kProcess,  ///< a process-creation event: `event` is filled

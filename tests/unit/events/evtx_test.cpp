@@ -1,0 +1,417 @@
+// Unit tests of ioc/events/evtx.hpp: .evtx files read through libevtx.
+// Test data (tests/data/evtx/README.md): three small .evtx files, gzip'd, two
+// with the JSON twin SigmaHQ ships for them. When ../shared/corpus is there,
+// every file of the corpus is checked as well.
+#include "ioc/events/evtx.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ioc/codec/inflate.hpp"
+#include "ioc/events/process_event.hpp"
+
+using ioc::events::EventReader;
+using ioc::events::EvtxReader;
+using ioc::events::looks_like_evtx;
+using ioc::events::ParseKind;
+using ioc::events::ParseResult;
+using ioc::events::ProcessEvent;
+
+namespace {
+
+std::filesystem::path data_dir() {
+  return std::filesystem::path(IOC_TEST_DATA_DIR) / "evtx";
+}
+
+std::filesystem::path corpus_dir() {
+  return std::filesystem::path(IOC_SOURCE_DIR) / ".." / "shared" / "corpus";
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// A test .evtx (stored gzip'd), inflated.
+std::string evtx_bytes(const std::string& name) {
+  const std::string gz = read_file(data_dir() / (name + ".evtx.gz"));
+  REQUIRE(!gz.empty());
+  auto r = ioc::codec::inflate(gz, ioc::codec::Container::kGzip);
+  REQUIRE(r);
+  return *r;
+}
+
+struct Record {
+  ParseResult result;
+  std::uint64_t number = 0;
+  bool recovered = false;
+};
+
+std::vector<Record> read_all(EvtxReader& reader) {
+  std::vector<Record> out;
+  Record r;
+  while (reader.next(r.result, &r.number, &r.recovered)) {
+    out.push_back(r);
+    REQUIRE(out.size() < 100000);
+  }
+  return out;
+}
+
+std::vector<Record> read_memory(std::string_view bytes, bool recovered = false) {
+  EvtxReader reader;
+  reader.set_read_recovered(recovered);
+  std::string error;
+  REQUIRE(reader.open_memory(bytes, &error));
+  CHECK(error.empty());
+  return read_all(reader);
+}
+
+/// Top-level JSON objects of a file holding one or more pretty-printed
+/// objects back to back (the SigmaHQ regression twins).
+std::vector<std::string> split_json_objects(std::string_view text) {
+  std::vector<std::string> out;
+  int depth = 0;
+  bool in_string = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{') {
+      if (depth++ == 0) start = i;
+    } else if (c == '}') {
+      if (--depth == 0) out.emplace_back(text.substr(start, i - start + 1));
+    }
+  }
+  return out;
+}
+
+/// The JSON twins were written by an EVTX-to-JSON converter that drops the
+/// braces around GUIDs ("{5AA1...}" in the .evtx, "5AA1..." in the JSON) and
+/// the trailing spaces of command lines (the .evtx has them: Windows logs
+/// `"C:\...\powershell.exe" `): field values are compared without them.
+std::string unbrace(std::string_view v) {
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.size() >= 2 && v.front() == '{' && v.back() == '}') v = v.substr(1, v.size() - 2);
+  return std::string(v);
+}
+
+std::string lower(std::string v) {
+  for (char& c : v)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return v;
+}
+
+/// `casefold`: a field (and its member) compared case-insensitively, for the
+/// one twin that was edited by hand (see the corpus test).
+void require_same_event(const ProcessEvent& a, const ProcessEvent& b,
+                        std::string_view casefold = {}) {
+  const bool fold_parent_cmd = casefold == "ParentCommandLine";
+  CHECK(a.host == b.host);
+  CHECK(a.time == b.time);
+  CHECK(a.guid == b.guid);
+  CHECK(a.pid == b.pid);
+  CHECK(a.parent_guid == b.parent_guid);
+  CHECK(a.ppid == b.ppid);
+  CHECK(a.image == b.image);
+  CHECK(a.command_line == b.command_line);
+  CHECK(a.parent_image == b.parent_image);
+  if (fold_parent_cmd)
+    CHECK(lower(a.parent_command_line) == lower(b.parent_command_line));
+  else
+    CHECK(a.parent_command_line == b.parent_command_line);
+  CHECK(a.user == b.user);
+  CHECK(a.integrity_level == b.integrity_level);
+  CHECK(a.logon_id == b.logon_id);
+  CHECK(a.hashes == b.hashes);
+  CHECK(a.event_id == b.event_id);
+  CHECK(a.source == b.source);
+  // EventReader keeps a JSON object's keys sorted (nlohmann::json), the XML
+  // path keeps record order: the fields are compared by name.
+  std::map<std::string, std::string> want;
+  for (const auto& [name, value] : b.fields) want.emplace(name, unbrace(value));
+  CHECK(a.fields.size() == want.size());
+  for (const auto& [name, value] : a.fields) {
+    INFO("field " << name);
+    const auto it = want.find(name);
+    REQUIRE(it != want.end());
+    if (name == casefold)
+      CHECK(lower(unbrace(value)) == lower(it->second));
+    else
+      CHECK(unbrace(value) == it->second);
+  }
+}
+
+/// Every record of `evtx` against the JSON twin, in order.
+void require_matches_twin(std::string_view evtx, const std::string& json_text,
+                          std::string_view casefold = {}) {
+  const std::vector<Record> records = read_memory(evtx);
+  const std::vector<std::string> objects = split_json_objects(json_text);
+  REQUIRE(records.size() == objects.size());
+  EventReader json_reader;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    INFO("record " << records[i].number);
+    const ParseResult want = json_reader.parse_line(objects[i]);
+    REQUIRE(records[i].result.kind == want.kind);
+    CHECK(records[i].result.error == want.error);
+    require_same_event(records[i].result.event, want.event, casefold);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("looks_like_evtx: the ElfFile signature", "[events][evtx]") {
+  CHECK(looks_like_evtx(std::string_view("ElfFile\0\0\0", 10)));
+  CHECK(looks_like_evtx(std::string_view("ElfFile\0", 8)));
+  CHECK_FALSE(looks_like_evtx("ElfFile"));  // 7 bytes: no NUL
+  CHECK_FALSE(looks_like_evtx(std::string_view("ElfFilx\0", 8)));
+  CHECK_FALSE(looks_like_evtx(""));
+  CHECK_FALSE(looks_like_evtx("<Event xmlns='...'>"));
+}
+
+TEST_CASE("evtx: Sysmon EventID 1 records equal their JSON twin", "[events][evtx]") {
+  for (const char* name : {"findstr_recon_everyone", "dtrace_kernel_dump"}) {
+    INFO(name);
+    const std::string evtx = evtx_bytes(name);
+    require_matches_twin(evtx, read_file(data_dir() / (std::string(name) + ".json")));
+  }
+}
+
+TEST_CASE("evtx: record counts, numbers and kinds", "[events][evtx]") {
+  const std::string evtx = evtx_bytes("sysmon_10_1_ppid_spoofing");
+  EvtxReader reader;
+  std::string error;
+  REQUIRE(reader.open_memory(evtx, &error));
+  CHECK(reader.records() == 5);
+  CHECK_FALSE(reader.corrupted());
+  const std::vector<Record> records = read_all(reader);
+  REQUIRE(records.size() == 5);
+  // EventIDs 10, 1, 10, 1, 1: process access events are kOther. The file was
+  // saved from Event Viewer: the record headers number the records 1..5 (the
+  // XML keeps EventRecordID 244865..244869).
+  const ParseKind kinds[] = {ParseKind::kOther, ParseKind::kProcess, ParseKind::kOther,
+                             ParseKind::kProcess, ParseKind::kProcess};
+  for (std::size_t i = 0; i < 5; ++i) {
+    INFO(i);
+    CHECK(records[i].number == i + 1);
+    CHECK(records[i].result.kind == kinds[i]);
+    CHECK_FALSE(records[i].recovered);
+  }
+  const ProcessEvent& e = records[1].result.event;
+  CHECK(e.event_id == 1);
+  CHECK(e.source == "sysmon");
+  CHECK(e.host == "MSEDGEWIN10");
+  CHECK(e.time == "2020-03-21T21:45:04.909Z");
+  CHECK(e.guid == "747F3D96-8AE0-5E76-0000-0010933B8003");
+  CHECK(e.pid == 7708);
+  CHECK(e.image == "C:\\Windows\\System32\\cmd.exe");
+  CHECK(e.command_line == "\"C:\\windows\\system32\\cmd.exe\"");
+  CHECK(e.user == "MSEDGEWIN10\\IEUser");
+  CHECK(e.integrity_level == "Medium");
+  // libevtx renders 0x000000000002de87: written as Windows writes it.
+  CHECK(e.logon_id == "0x2de87");
+  CHECK(std::find(e.fields.begin(), e.fields.end(),
+                  std::pair<std::string, std::string>("LogonId", "0x2de87")) != e.fields.end());
+  CHECK(e.parent_image == "C:\\Windows\\explorer.exe");
+  CHECK(e.parent_guid == "747F3D96-06AA-5E76-0000-001046E10400");
+  CHECK(e.ppid == 4668);
+  CHECK(e.parent_command_line == "C:\\Windows\\Explorer.EXE");
+  REQUIRE(!e.fields.empty());
+  CHECK(e.fields.front().first == "RuleName");
+  // The end is the end, again and again.
+  ParseResult r;
+  CHECK_FALSE(reader.next(r));
+  CHECK_FALSE(reader.next(r));
+}
+
+TEST_CASE("evtx: open_file and open_memory read the same", "[events][evtx]") {
+  const std::string evtx = evtx_bytes("findstr_recon_everyone");
+  const auto path = std::filesystem::temp_directory_path() / "ioc_evtx_test_open_file.evtx";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(evtx.data(), static_cast<std::streamsize>(evtx.size()));
+  }
+  EvtxReader reader;
+  std::string error;
+  REQUIRE(reader.open_file(path.string(), &error));
+  const std::vector<Record> from_file = read_all(reader);
+  reader.close();
+  std::filesystem::remove(path);
+  const std::vector<Record> from_memory = read_memory(evtx);
+  REQUIRE(from_file.size() == 3);
+  REQUIRE(from_file.size() == from_memory.size());
+  for (std::size_t i = 0; i < from_file.size(); ++i) {
+    CHECK(from_file[i].number == from_memory[i].number);
+    CHECK(from_file[i].result.kind == ParseKind::kProcess);
+    require_same_event(from_file[i].result.event, from_memory[i].result.event);
+  }
+}
+
+TEST_CASE("evtx: a reader opens one input after another", "[events][evtx]") {
+  const std::string a = evtx_bytes("findstr_recon_everyone");
+  const std::string b = evtx_bytes("sysmon_10_1_ppid_spoofing");
+  EvtxReader reader;
+  std::string error;
+  ParseResult r;
+  CHECK_FALSE(reader.next(r));  // nothing open
+  REQUIRE(reader.open_memory(a, &error));
+  CHECK(read_all(reader).size() == 3);
+  REQUIRE(reader.open_memory(b, &error));
+  CHECK(reader.records() == 5);
+  CHECK(read_all(reader).size() == 5);
+  reader.close();
+  CHECK(reader.records() == 0);
+  CHECK_FALSE(reader.next(r));
+  EvtxReader moved = std::move(reader);
+  REQUIRE(moved.open_memory(a, &error));
+  CHECK(read_all(moved).size() == 3);
+}
+
+TEST_CASE("evtx: files that are not EVTX are refused with a reason", "[events][evtx]") {
+  EvtxReader reader;
+  std::string error;
+  CHECK_FALSE(reader.open_memory("", &error));
+  CHECK(error.find("not an EVTX file") != std::string::npos);
+  error.clear();
+  CHECK_FALSE(reader.open_memory("garbage that is not an event log at all", &error));
+  CHECK(error.find("not an EVTX file") != std::string::npos);
+  error.clear();
+  // The signature and nothing else: the header cannot be read.
+  std::string sig("ElfFile\0", 8);
+  CHECK_FALSE(reader.open_memory(sig + std::string(100, 'x'), &error));
+  CHECK(error.find("unreadable EVTX") != std::string::npos);
+  error.clear();
+  CHECK_FALSE(reader.open_file((data_dir() / "no-such-file.evtx").string(), &error));
+  CHECK(error.find("cannot open") != std::string::npos);
+  error.clear();
+  CHECK_FALSE(reader.open_file((data_dir() / "findstr_recon_everyone.json").string(), &error));
+  CHECK(error.find("not an EVTX file") != std::string::npos);
+  ParseResult r;
+  CHECK_FALSE(reader.next(r));
+}
+
+TEST_CASE("evtx: a truncated file is refused or says it is truncated", "[events][evtx]") {
+  const std::string evtx = evtx_bytes("sysmon_10_1_ppid_spoofing");
+  REQUIRE(evtx.size() == 69632);  // a 4 KiB header and one 64 KiB chunk
+  for (std::size_t n : {std::size_t{8}, std::size_t{100}, std::size_t{4095}, std::size_t{4096},
+                        std::size_t{4200}, std::size_t{20000}, std::size_t{69631}}) {
+    INFO("first " << n << " bytes");
+    const std::string cut = evtx.substr(0, n);
+    EvtxReader reader;
+    std::string error;
+    if (!reader.open_memory(cut, &error)) {
+      CHECK(!error.empty());
+      CHECK(n < 4096);
+      continue;
+    }
+    CHECK(reader.corrupted());
+    const std::vector<Record> records = read_all(reader);
+    REQUIRE(!records.empty());
+    CHECK(records.front().result.kind == ParseKind::kError);
+    CHECK(records.front().result.error.find("truncated or corrupted") != std::string::npos);
+    CHECK(records.front().number == 0);
+    CHECK(records.size() <= 1 + 5);
+  }
+}
+
+TEST_CASE("evtx: damaged bytes give errors, never a crash", "[events][evtx]") {
+  const std::string evtx = evtx_bytes("sysmon_10_1_ppid_spoofing");
+  std::mt19937 rng(12345);
+  std::size_t errors = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::string bad = evtx;
+    // Damage a few bytes in the chunk (after its header: the records).
+    const int flips = 1 + round % 8;
+    for (int k = 0; k < flips; ++k) {
+      const std::size_t pos = 4096 + 512 + rng() % (evtx.size() - 4096 - 512);
+      bad[pos] = static_cast<char>(rng());
+    }
+    for (bool recovered : {false, true}) {
+      EvtxReader reader;
+      reader.set_read_recovered(recovered);
+      std::string error;
+      if (!reader.open_memory(bad, &error)) {
+        CHECK(!error.empty());
+        continue;
+      }
+      for (const Record& r : read_all(reader)) {
+        if (r.result.kind == ParseKind::kError) {
+          CHECK(!r.result.error.empty());
+          ++errors;
+        }
+      }
+    }
+  }
+  CHECK(errors > 0);  // the chunk checksum at least catches most of them
+}
+
+TEST_CASE("evtx: recovered records are flagged, stale copies and fragments skipped",
+          "[events][evtx]") {
+  const std::string evtx = evtx_bytes("dtrace_kernel_dump");
+  const std::vector<Record> plain = read_memory(evtx);
+  REQUIRE(plain.size() == 2);
+  EvtxReader reader;
+  reader.set_read_recovered(true);
+  std::string error;
+  REQUIRE(reader.open_memory(evtx, &error));
+  CHECK(reader.records() == 2);
+  CHECK(reader.recovered() > 0);
+  const std::vector<Record> all = read_all(reader);
+  REQUIRE(all.size() > 2);
+  CHECK_FALSE(all[0].recovered);
+  CHECK_FALSE(all[1].recovered);
+  for (std::size_t i = 2; i < all.size(); ++i) {
+    INFO("recovered record " << all[i].number);
+    CHECK(all[i].recovered);
+    CHECK(all[i].result.kind != ParseKind::kError);
+    CHECK(all[i].number != 0);
+    CHECK(all[i].number != all[0].number);
+    CHECK(all[i].number != all[1].number);
+  }
+}
+
+TEST_CASE("evtx: the corpus (when present)", "[events][evtx][corpus]") {
+  const auto corpus = corpus_dir();
+  if (!std::filesystem::exists(corpus / "sigma" / "regression")) {
+    WARN("skipped: no ../shared/corpus");
+    return;
+  }
+  std::size_t files = 0;
+  for (const auto& dir : std::filesystem::directory_iterator(corpus / "sigma" / "regression")) {
+    for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+      if (f.path().extension() != ".evtx") continue;
+      INFO(f.path().string());
+      auto json = f.path();
+      json.replace_extension(".json");
+      // SigmaHQ's twin of this one was edited: "Explorer.exe" where the
+      // .evtx has "Explorer.EXE".
+      const bool edited = f.path().filename() == "ad691d92-15f2-4181-9aa4-723c74f9ddc3.evtx";
+      require_matches_twin(read_file(f.path()), read_file(json), edited ? "ParentCommandLine" : "");
+      ++files;
+    }
+  }
+  CHECK(files == 130);
+  for (const auto& f : std::filesystem::directory_iterator(corpus / "sysmon" / "evtx")) {
+    INFO(f.path().string());
+    EvtxReader reader;
+    std::string error;
+    REQUIRE(reader.open_file(f.path().string(), &error));
+    for (const Record& r : read_all(reader)) CHECK(r.result.kind != ParseKind::kError);
+  }
+}
