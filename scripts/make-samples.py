@@ -222,6 +222,30 @@ def botsv2_events(launcher: str, schtasks: str) -> None:
                    6999, sys32 + "wevtutil.exe", "wevtutil cl Security",
                    sys32 + "cmd.exe", "cmd.exe /c wevtutil cl Security", "FROTHLY\\billy.tun",
                    "High"))
+    # More of what the shipped Sigma rules look for: the firewall turned off and
+    # shares listed on venus (by the same never-logged cmd.exe), the SAM hive
+    # saved on wrk-klagerf, and a fodhelper UAC bypass on wrk-btun (a High
+    # integrity PowerShell under the Medium fodhelper.exe).
+    events.append(("venus.frothly.local", 46, 10, guid("venus-netsh"), 7005, guid("venus-cmd"),
+                   6999, sys32 + "netsh.exe", "netsh advfirewall set allprofiles state off",
+                   sys32 + "cmd.exe", "cmd.exe /c wevtutil cl Security", "FROTHLY\\billy.tun",
+                   "High"))
+    events.append(("venus.frothly.local", 46, 20, guid("venus-net"), 7009, guid("venus-cmd"),
+                   6999, sys32 + "net.exe", "net share", sys32 + "cmd.exe",
+                   "cmd.exe /c wevtutil cl Security", "FROTHLY\\billy.tun", "High"))
+    k_shell = [e for e in events if e[0] == "wrk-klagerf.frothly.local" and e[7] == ps][0]
+    events.append(("wrk-klagerf.frothly.local", 48, 3, guid("klagerf-reg"), 4410,
+                   k_shell[3], k_shell[4], sys32 + "reg.exe",
+                   "reg.exe save HKLM\\SAM C:\\Users\\Public\\sam.save /y", ps, launcher,
+                   "FROTHLY\\kevin.lagerfield", "High"))
+    b_explorer = [e for e in events if e[0] == "wrk-btun.frothly.local" and
+                  e[7].endswith("explorer.exe")][0]
+    events.append(("wrk-btun.frothly.local", 50, 1, guid("btun-fodhelper"), 6120,
+                   b_explorer[3], b_explorer[4], sys32 + "fodhelper.exe", "fodhelper.exe",
+                   b_explorer[7], b_explorer[8], "FROTHLY\\billy.tun", "Medium"))
+    events.append(("wrk-btun.frothly.local", 50, 2, guid("btun-fodhelper-ps"), 6124,
+                   guid("btun-fodhelper"), 6120, ps, "powershell.exe -nop -w hidden",
+                   sys32 + "fodhelper.exe", "fodhelper.exe", "FROTHLY\\billy.tun", "High"))
     events.sort(key=lambda e: (e[1], e[2], e[0]))
     lines, xml_lines = [], []
     for (host, minute, second, g, pid, pg, ppid, image, cl, pimage, pcl, user, il) in events:
@@ -254,6 +278,36 @@ def botsv2_events(launcher: str, schtasks: str) -> None:
                              "DestinationIp": "45.77.65.211", "DestinationPort": 443}))
     write("sysmon-botsv2.jsonl", "".join(l + "\n" for l in lines))
     write("sysmon-botsv2.xml", "".join(l + "\n" for l in xml_lines))
+
+    # The same process events as a Splunk `| table` CSV export ...
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    cols = ["_time", "host", "EventCode", "ProcessGuid", "ProcessId", "Image", "CommandLine",
+            "User", "IntegrityLevel", "ParentProcessGuid", "ParentProcessId", "ParentImage",
+            "ParentCommandLine"]
+    w.writerow(cols)
+    for (host, minute, second, g, pid, pg, ppid, image, cl, pimage, pcl, user, il) in events:
+        w.writerow([f"2017-08-22T23:{minute:02d}:{second:02d}.219+00:00", host, 1, g, pid, image, cl,
+                    user, il, pg, ppid if pg else "", pimage, pcl])
+    write("sysmon-botsv2.csv", buf.getvalue())
+    # ... and as an EVTX-to-JSON converter writes them: a pretty-printed array
+    # of {"Event": {"System": ..., "EventData": ...}} objects.
+    docs = []
+    for (host, minute, second, g, pid, pg, ppid, image, cl, pimage, pcl, user, il) in events:
+        data = {"UtcTime": f"2017-08-22 23:{minute:02d}:{second:02d}.219", "ProcessGuid": g,
+                "ProcessId": pid, "Image": image, "CommandLine": cl, "User": user,
+                "IntegrityLevel": il}
+        if pg:
+            data.update({"ParentProcessGuid": pg, "ParentProcessId": ppid,
+                         "ParentImage": pimage, "ParentCommandLine": pcl})
+        docs.append({"Event": {
+            "System": {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Sysmon"}},
+                       "EventID": 1, "Channel": "Microsoft-Windows-Sysmon/Operational",
+                       "Computer": host,
+                       "TimeCreated": {"#attributes": {
+                           "SystemTime": f"2017-08-22T23:{minute:02d}:{second:02d}.219000Z"}}},
+            "EventData": data}})
+    write("sysmon-botsv2.json", json.dumps(docs, indent=2, ensure_ascii=False) + "\n")
 
 
 def gzip_b64(data: bytes) -> str:

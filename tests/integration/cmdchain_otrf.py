@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""cmdchain on the OTRF Security-Datasets Empire recordings of ../shared/corpus/sysmon/otrf/.
+"""cmdchain on the OTRF Security-Datasets Empire recordings of ../shared/corpus/sysmon/otrf/
+and the EVTX-ATTACK-SAMPLES logs of ../shared/corpus/sysmon/evtx/.
 
 Skipped (exit 77) when the corpus is absent. Checks what an analyst expects:
   * empire_launcher_vbs: WScript -> encoded PowerShell (decoded: Empire) -> whoami,
     each process once although Sysmon and Security 4688 both logged it;
   * the two `net` datasets of one agent: their net.exe children merge under the
     agent's one PowerShell parent command line;
-  * empire_wmic_add_user_backdoor: two hosts, and no tree crosses from one to the other.
+  * empire_wmic_add_user_backdoor: two hosts, and no tree crosses from one to the other;
+  * every .evtx reads without errors, and in exec_sysmon_1_ftp.evtx the ftp.exe
+    parent, only named by its child, is a synthesized node with the child under it;
+  * the JSON and the .evtx of a SigmaHQ regression pair give the same processes.
 
     tests/integration/cmdchain_otrf.py --bin build/debug/tools
 """
@@ -20,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OTRF = ROOT.parent / "shared" / "corpus" / "sysmon" / "otrf"
+EVTX = ROOT.parent / "shared" / "corpus" / "sysmon" / "evtx"
+SIGMA = ROOT.parent / "shared" / "corpus" / "sigma" / "regression"
 
 
 def main() -> int:
@@ -84,6 +90,29 @@ def main() -> int:
                     (n["host"].lower(), n["parent_guid"]) not in by_key]
         check(len(hosts) >= 2, f"the WMIC dataset spans {len(hosts)} hosts")
         check(not crossing, "every parent link stays on its host")
+
+    if EVTX.is_dir():
+        for f in sorted(EVTX.glob("*.evtx")):
+            rc, nodes, err = run("--no-rules", str(f))
+            record_errors = [l for l in err.splitlines() if f"{f.name}:" in l]
+            check(rc in (0, 1) and not record_errors,
+                  f"{f.name}: {len(nodes)} processes ({err.strip()[:160]})")
+        rc, nodes, err = run("--no-rules", str(EVTX / "exec_sysmon_1_ftp.evtx"))
+        ftp = [n for n in nodes if n["image"].lower().endswith("\\ftp.exe")]
+        under = [n for n in nodes if ftp and n["depth"] == ftp[0]["depth"] + 1 and
+                 n["parent_image"].lower().endswith("\\ftp.exe")]
+        check(len(ftp) == 1 and ftp[0]["synthesized"] and len(under) >= 1,
+              "exec_sysmon_1_ftp: ftp.exe (never logged) is synthesized, its child under it")
+    if SIGMA.is_dir():
+        folder = SIGMA / "proc_creation_win_findstr_recon_everyone"
+        if folder.is_dir():
+            evtx = next(folder.glob("*.evtx"))
+            js = next(folder.glob("*.json"))
+            key = lambda n: (n["host"], n["pid"], n["image"], n["command_line"].rstrip())
+            rc1, a, _ = run("--no-rules", "--no-decode", str(evtx))
+            rc2, b, _ = run("--no-rules", "--no-decode", str(js))
+            check(rc1 == 0 and rc2 == 0 and len(a) > 0 and sorted(map(key, a)) == sorted(map(key, b)),
+                  f"the .evtx and the .json of one regression pair: same {len(a)} processes")
     print(f"cmdchain_otrf: {len(failures)} failure(s)")
     return 1 if failures else 0
 

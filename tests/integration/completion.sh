@@ -22,4 +22,6 @@ expect "formats"               jsonl        psdecode -f js
 expect "iocgrep formats"       json         iocgrep --format js
 expect "iocgrep types"         ipv4,domain  iocgrep -t ipv4,dom
 expect "iocgrep first type"    session_key  iocgrep --type sess
+expect "cmdchain formats"      mermaid      cmdchain -f mer
+expect "cmdchain levels"       high         cmdchain --min-level hi
 [ $fails = 0 ]

@@ -24,7 +24,7 @@ _ioc_toolkit() {
     -f|--format)
       local formats="text jsonl csv tsv"
       [[ $tool == iocgrep ]] && formats="plain json $formats stix misp suricata edl nft ipset zeek splunk hosts rpz"
-      [[ $tool == cmdchain ]] && formats="text jsonl json"
+      [[ $tool == cmdchain ]] && formats="text jsonl json groups alerts dot mermaid sankey html"
       COMPREPLY=($(compgen -W "$formats" -- "$cur"))
       return
       ;;
@@ -43,7 +43,11 @@ _ioc_toolkit() {
       [[ $tool == cmdchain ]] && COMPREPLY=($(compgen -W "parent-cmdline" -- "$cur"))
       return
       ;;
-    --host|--since|--until|--root|--ancestors)
+    --host|--since|--until|--root|--ancestors|--image|--user)
+      return
+      ;;
+    --min-level)
+      COMPREPLY=($(compgen -W "informational low medium high critical" -- "$cur"))
       return
       ;;
     --starttls)

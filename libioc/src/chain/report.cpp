@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -9,8 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "ioc/chain/forest.hpp"
+#include "ioc/chain/render.hpp"
 #include "ioc/decode/peeler.hpp"
+#include "ioc/events/evtx.hpp"
 #include "ioc/events/process_event.hpp"
+#include "ioc/events/record_assembler.hpp"
+#include "ioc/recipe/library.hpp"
+#include "ioc/sigma/correlate.hpp"
+#include "ioc/sigma/rules.hpp"
 #include "ioc/text/ascii.hpp"
 
 namespace ioc::chain {
@@ -21,7 +29,6 @@ using ordered_json = nlohmann::ordered_json;
 std::string dump(const ordered_json& j) {
   return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
-
 // What psdecode finds in an encoded command line, cached per command line.
 struct Decoded {
   std::string framework;
@@ -80,7 +87,23 @@ ordered_json decoded_json(const std::optional<Decoded>& d) {
       {"framework", d->framework}, {"server", d->server}, {"first_line", d->first_line}};
 }
 
-ordered_json node_json(const Node& n, const std::optional<Decoded>& d) {
+std::string decoded_hint(const std::optional<Decoded>& d) {
+  if (!d) return {};
+  std::string s = d->framework;
+  if (!d->server.empty()) s += (s.empty() ? "" : " ") + d->server;
+  if (s.empty()) s = d->first_line.substr(0, 60);
+  return s;
+}
+
+ordered_json alerts_json(const std::vector<NodeAlert>& marks) {
+  ordered_json a = ordered_json::array();
+  for (const NodeAlert& m : marks)
+    a.push_back({{"rule_id", m.rule_id}, {"title", m.title}, {"level", m.level}});
+  return a;
+}
+
+ordered_json node_json(const Node& n, const std::optional<Decoded>& d,
+                       const std::vector<NodeAlert>& marks) {
   const auto& e = n.event;
   ordered_json j;
   j["host"] = e.host;
@@ -98,7 +121,7 @@ ordered_json node_json(const Node& n, const std::optional<Decoded>& d) {
   j["depth"] = n.depth;
   j["synthesized"] = n.synthesized;
   j["decoded"] = decoded_json(d);
-  j["alerts"] = ordered_json::array();
+  j["alerts"] = alerts_json(marks);
   return j;
 }
 
@@ -107,7 +130,8 @@ std::string short_text(std::string_view s, bool wide) {
   return std::string(s.substr(0, 117)) + "...";
 }
 
-std::string text_line(const Node& n, const std::optional<Decoded>& d, bool wide) {
+std::string text_line(const Node& n, const std::optional<Decoded>& d,
+                      const std::vector<NodeAlert>& marks, bool wide) {
   const auto& e = n.event;
   std::string line(2 + 2 * n.depth, ' ');
   line += e.time.empty() ? "-" : e.time;
@@ -123,48 +147,239 @@ std::string text_line(const Node& n, const std::optional<Decoded>& d, bool wide)
     if (!d->server.empty()) line += " " + d->server;
     if (!d->first_line.empty()) line += " | " + short_text(d->first_line, wide);
   }
+  for (const NodeAlert& m : marks)
+    line += "\n" + std::string(4 + 2 * n.depth, ' ') + "alert: [" + m.level + "] " + m.title;
   return line;
+}
+
+// ---------------------------------------------------------------------------
+// Reading the inputs.
+
+class InputReader {
+ public:
+  InputReader(const ChainOptions& o, Forest& forest, io::Diagnostics& diag)
+      : o_(o), forest_(forest), diag_(diag) {}
+
+  /// False when --strict stopped the reading.
+  bool read(const io::InputOptions& input) {
+    std::vector<std::string> paths = input.paths;
+    if (paths.empty()) paths.push_back("-");
+    for (const std::string& path : paths) {
+      if (path != "-" && is_evtx_file(path)) {
+        if (!read_evtx(path)) return false;
+        continue;
+      }
+      io::InputOptions one = input;
+      one.paths = {path};
+      if (!read_text(one)) return false;
+    }
+    return true;
+  }
+
+  std::size_t other() const { return other_; }
+  std::size_t joined() const { return joined_; }
+
+ private:
+  static bool is_evtx_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[8] = {};
+    if (!in.read(magic, sizeof magic)) return false;
+    return events::looks_like_evtx(std::string_view(magic, sizeof magic));
+  }
+
+  // One parsed record; false to stop (--strict after an error).
+  bool take(events::ParseResult& r, const Source& src) {
+    switch (r.kind) {
+      case events::ParseKind::kError: diag_.record_error(src, r.error); return !o_.strict;
+      case events::ParseKind::kOther: ++other_; return true;
+      case events::ParseKind::kProcess: break;
+    }
+    const auto& e = r.event;
+    if (!o_.host.empty() && !text::iequals(e.host, o_.host)) return true;
+    if (!o_.since.empty() && !e.time.empty() && e.time < o_.since) return true;
+    if (!o_.until.empty() && !e.time.empty() && e.time > o_.until) return true;
+    diag_.count_ok();
+    forest_.add(std::move(r.event));
+    return true;
+  }
+
+  bool read_evtx(const std::string& path) {
+    events::EvtxReader reader;
+    std::string error;
+    if (!reader.open_file(path, &error)) {
+      diag_.io_error(path + ": " + error);
+      return !o_.strict;
+    }
+    events::ParseResult r;
+    std::uint64_t number = 0;
+    std::uint64_t n = 0;
+    while (reader.next(r, &number)) {
+      ++n;
+      diag_.count_read();
+      Source src{path, number, 0};
+      if (!take(r, src)) return false;
+    }
+    return true;
+  }
+
+  bool read_text(const io::InputOptions& one) {
+    events::RecordAssembler assembler;
+    events::EventReader reader;
+    bool csv = false;
+    bool stopped = false;  // --strict after an error
+    bool evtx_on_stdin = false;
+    std::string name;
+    const auto on_error = [&](std::string_view message, std::uint64_t line) {
+      diag_.record_error(Source{name, line, 0}, message);
+      if (o_.strict) stopped = true;
+    };
+    io::for_each_record(one, diag_, [&](io::Record& rec) {
+      if (rec.source.line == 1) {
+        name = std::string(rec.source.name);
+        if (rec.text.substr(0, 7) == "ElfFile") {
+          diag_.record_error(rec.source,
+                             "an .evtx file on standard input: name the file instead (skipped)");
+          evtx_on_stdin = true;
+          return false;
+        }
+        if (events::EventReader::looks_like_csv_header(rec.text)) {
+          std::string error;
+          if (!reader.parse_csv_header(rec.text, &error))
+            diag_.record_error(rec.source, "CSV header: " + error);
+          else
+            csv = true;
+          return true;
+        }
+      }
+      if (csv) {
+        events::ParseResult r = reader.parse_csv_row(rec.text);
+        if (!take(r, rec.source)) stopped = true;
+        return !stopped;
+      }
+      assembler.feed(
+          rec.text, rec.source.line,
+          [&](std::string_view record, std::uint64_t first_line) {
+            if (stopped) return;
+            if (first_line != rec.source.line) ++joined_;
+            events::ParseResult r = reader.parse_line(record);
+            if (!take(r, Source{rec.source.name, first_line, 0})) stopped = true;
+          },
+          on_error);
+      return !stopped;
+    });
+    if (!stopped && !evtx_on_stdin) assembler.finish(on_error);
+    return !stopped || (evtx_on_stdin && !o_.strict);
+  }
+
+  const ChainOptions& o_;
+  Forest& forest_;
+  io::Diagnostics& diag_;
+  std::size_t other_ = 0;
+  std::size_t joined_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Rules.
+
+struct RuleRun {
+  std::vector<sigma::Alert> alerts;
+  std::vector<std::vector<NodeAlert>> marks;  // per node
+};
+
+RuleRun run_rules(const ChainOptions& o, const Forest& forest, io::Diagnostics& diag) {
+  RuleRun run;
+  run.marks.resize(forest.nodes().size());
+  if (o.no_rules) return run;
+  sigma::RuleSet set;
+  std::vector<std::string> paths = o.rules;
+  if (paths.empty()) {
+    const std::string dir = default_rules_dir();
+    if (dir.empty()) {
+      diag.note("no shipped Sigma rules found (recipes/sigma); use --rules or --no-rules");
+      return run;
+    }
+    paths.push_back(dir);
+  }
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) {
+      diag.io_error("--rules: " + p + ": no such file or directory");
+      continue;
+    }
+    const sigma::LoadReport rep = sigma::load_path(p, set);
+    for (const std::string& problem : rep.problems) diag.note(problem);
+  }
+  sigma::Matcher matcher(set);
+  for (std::size_t i = 0; i < forest.nodes().size(); ++i)
+    if (!forest.node(i).synthesized) matcher.add(i, forest.node(i).event);
+  const int min_rank = o.min_level.empty() ? -1 : level_rank(o.min_level);
+  for (sigma::Alert& a : matcher.finish()) {
+    if (min_rank >= 0 && level_rank(a.level) < min_rank) continue;
+    for (std::size_t i : a.events) run.marks[i].push_back(NodeAlert{a.rule_id, a.title, a.level});
+    run.alerts.push_back(std::move(a));
+  }
+  return run;
+}
+
+ordered_json alert_json(const sigma::Alert& a, const Forest& forest) {
+  ordered_json j;
+  j["rule_id"] = a.rule_id;
+  j["title"] = a.title;
+  j["level"] = a.level;
+  j["correlation"] = a.correlation;
+  j["host"] = a.host;
+  j["time"] = a.time;
+  j["events"] = ordered_json::array();
+  for (std::size_t i : a.events) {
+    const auto& e = forest.node(i).event;
+    j["events"].push_back({{"time", e.time},
+                           {"guid", e.guid},
+                           {"pid", e.pid},
+                           {"image", e.image},
+                           {"command_line", e.command_line},
+                           {"parent_command_line", e.parent_command_line}});
+  }
+  return j;
 }
 
 }  // namespace
 
-bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Output& out,
-                  io::Diagnostics& diag) {
+int level_rank(std::string_view level) {
+  static constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high",
+                                                 "critical"};
+  for (int i = 0; i < 5; ++i)
+    if (text::iequals(level, kLevels[i])) return i;
+  return -1;
+}
+
+std::string default_rules_dir() {
+  for (const auto& dir : recipe::recipe_search_path()) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir / "sigma", ec)) return (dir / "sigma").string();
+  }
+  return {};
+}
+
+ChainResult run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Output& out,
+                         io::Diagnostics& diag) {
+  ChainResult result;
   Forest forest;
-  events::EventReader reader;
-  std::string current_source;
-  bool csv = false;
-  std::size_t other = 0;
-  io::for_each_record(input, diag, [&](io::Record& rec) {
-    if (rec.source.name != current_source || rec.source.line == 1) {
-      current_source = std::string(rec.source.name);
-      csv = false;
-      if (events::EventReader::looks_like_csv_header(rec.text)) {
-        std::string error;
-        if (!reader.parse_csv_header(rec.text, &error))
-          diag.record_error(rec.source, "CSV header: " + error);
-        else
-          csv = true;
-        return true;
-      }
+  {
+    InputReader reader(o, forest, diag);
+    if (!reader.read(input)) {
+      diag.io_error("stopped at the first record that cannot be read (--strict)");
+      return result;
     }
-    events::ParseResult r = csv ? reader.parse_csv_row(rec.text) : reader.parse_line(rec.text);
-    switch (r.kind) {
-      case events::ParseKind::kError: diag.record_error(rec.source, r.error); return true;
-      case events::ParseKind::kOther: ++other; return true;
-      case events::ParseKind::kProcess: break;
-    }
-    const auto& e = r.event;
-    if (!o.host.empty() && !text::iequals(e.host, o.host)) return true;
-    if (!o.since.empty() && !e.time.empty() && e.time < o.since) return true;
-    if (!o.until.empty() && !e.time.empty() && e.time > o.until) return true;
-    diag.count_ok();
-    forest.add(std::move(r.event));
-    return true;
-  });
+    if (reader.other() > 0)
+      diag.note(std::to_string(reader.other()) +
+                " record(s) were not process-creation events (skipped)");
+    if (reader.joined() > 0)
+      diag.note(std::to_string(reader.joined()) +
+                " JSON record(s) spanned several lines and were joined");
+  }
   forest.finish();
-  if (other > 0)
-    diag.note(std::to_string(other) + " record(s) were not process-creation events (skipped)");
+  const RuleRun rules = run_rules(o, forest, diag);
+  result.alerts = rules.alerts.size();
 
   Decoder decoder;
   const auto decoded = [&](const Node& n) -> const std::optional<Decoded>& {
@@ -179,7 +394,7 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
     const std::size_t at = forest.find(o.host, id);
     if (at == kNone) {
       diag.io_error("no process " + id + (o.host.empty() ? "" : " on " + o.host));
-      return true;
+      return result;
     }
     only = o.root.empty() ? forest.ancestors(at) : forest.subtree(at);
     if (o.root.empty()) std::reverse(only.begin(), only.end());  // root first
@@ -187,10 +402,11 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
 
   // --image / --user: the matching processes, their ancestors and descendants.
   const bool filtered = !o.image.empty() || !o.user.empty();
-  std::vector<char> keep(forest.nodes().size(), filtered ? 0 : 1);
-  std::vector<char> match(forest.nodes().size(), filtered ? 0 : 1);
+  const std::size_t count = forest.nodes().size();
+  std::vector<char> keep(count, filtered || !only.empty() ? 0 : 1);
+  std::vector<char> match(count, filtered ? 0 : 1);
   if (filtered) {
-    for (std::size_t i = 0; i < forest.nodes().size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       const auto& e = forest.node(i).event;
       const bool hit = (o.image.empty() ||
                         text::ifind(image_name(e.image), o.image) != std::string_view::npos) &&
@@ -201,18 +417,68 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
       for (std::size_t d : forest.subtree(i)) keep[d] = 1;
     }
   }
+  if (!only.empty()) {
+    std::vector<char> in_only(count, 0);
+    for (std::size_t i : only) in_only[i] = 1;
+    for (std::size_t i = 0; i < count; ++i) keep[i] = in_only[i] && (!filtered || keep[i]) ? 1 : 0;
+  }
 
   const auto write_line = [&](const std::string& s) {
     out.write(out.is_tty() ? io::escape_for_terminal(s) : s);
     out.end_record();
     return !out.broken_pipe();
   };
+  const auto write_json = [&](const ordered_json& j) {
+    out.write(dump(j));
+    out.end_record();
+    return !out.broken_pipe();
+  };
+  const auto stop = [&] {
+    result.completed = false;
+    return result;
+  };
 
-  if (o.group_by_parent) {
+  switch (o.format) {
+    case ChainFormat::kAlerts: {
+      for (const sigma::Alert& a : rules.alerts) {
+        if (std::none_of(a.events.begin(), a.events.end(),
+                         [&](std::size_t i) { return keep[i] != 0; }))
+          continue;
+        if (!write_json(alert_json(a, forest))) return stop();
+      }
+      return result;
+    }
+    case ChainFormat::kDot:
+    case ChainFormat::kMermaid:
+    case ChainFormat::kSankey:
+    case ChainFormat::kHtml: {
+      std::vector<std::string> hints;
+      if (o.decode) {
+        hints.resize(count);
+        for (std::size_t i = 0; i < count; ++i)
+          if (keep[i]) hints[i] = decoded_hint(decoded(forest.node(i)));
+      }
+      const RenderInput in{forest, keep, std::move(hints), rules.marks, o.wide, "cmdchain"};
+      std::string doc;
+      switch (o.format) {
+        case ChainFormat::kDot: doc = render_dot(in); break;
+        case ChainFormat::kMermaid: doc = render_mermaid(in); break;
+        case ChainFormat::kSankey: doc = render_sankey(in); break;
+        default: doc = render_html(in); break;
+      }
+      out.write(doc);
+      if (out.broken_pipe()) return stop();
+      return result;
+    }
+    default: break;
+  }
+
+  if (o.group_by_parent || o.format == ChainFormat::kGroups) {
+    const bool text = o.format == ChainFormat::kText;
     for (Group g : group_by_parent_command_line(forest, o.across_hosts)) {
       std::erase_if(g.children, [&](std::size_t c) { return !match[c]; });
       if (g.children.empty()) continue;
-      if (o.format == ChainFormat::kText) {
+      if (text) {
         std::string head = "parent: " + short_text(g.parent_command_line, o.wide) + "\n  hosts: ";
         for (std::size_t i = 0; i < g.hosts.size(); ++i) head += (i ? ", " : "") + g.hosts[i];
         head += "; parent processes: " + std::to_string(g.parent_instances) +
@@ -223,13 +489,15 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
             if (!d->server.empty()) head += " " + d->server;
           }
         }
-        if (!write_line(head)) return false;
+        if (!write_line(head)) return stop();
         for (std::size_t c : g.children) {
           const auto& e = forest.node(c).event;
-          if (!write_line("    " + e.time + "  " + e.host + "  " +
-                          std::string(image_name(e.image)) + "  " +
-                          short_text(e.command_line, o.wide)))
-            return false;
+          std::string line = "    " + e.time + "  " + e.host + "  " +
+                             std::string(image_name(e.image)) + "  " +
+                             short_text(e.command_line, o.wide);
+          for (const NodeAlert& m : rules.marks[c])
+            line += "\n      alert: [" + m.level + "] " + m.title;
+          if (!write_line(line)) return stop();
         }
       } else {
         ordered_json j;
@@ -244,40 +512,38 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
                                    {"time", e.time},
                                    {"guid", e.guid},
                                    {"image", e.image},
-                                   {"command_line", e.command_line}});
+                                   {"command_line", e.command_line},
+                                   {"alerts", alerts_json(rules.marks[c])}});
         }
-        out.write(dump(j));
-        out.end_record();
-        if (out.broken_pipe()) return false;
+        if (!write_json(j)) return stop();
       }
     }
-    return true;
+    return result;
   }
 
   const auto emit_node = [&](std::size_t i) {
     const Node& n = forest.node(i);
     if (!keep[i]) return true;
-    if (o.format == ChainFormat::kText) return write_line(text_line(n, decoded(n), o.wide));
-    out.write(dump(node_json(n, decoded(n))));
-    out.end_record();
-    return !out.broken_pipe();
+    if (o.format == ChainFormat::kText)
+      return write_line(text_line(n, decoded(n), rules.marks[i], o.wide));
+    return write_json(node_json(n, decoded(n), rules.marks[i]));
   };
 
-  if (!only.empty()) {
+  if (!only.empty() && o.format != ChainFormat::kJson) {
     for (std::size_t i : only)
-      if (!emit_node(i)) return false;
-    return true;
+      if (!emit_node(i)) return stop();
+    return result;
   }
 
   for (const std::string& host : forest.hosts()) {
     const std::vector<std::size_t> roots = forest.roots(host);
     if (o.format == ChainFormat::kJson) {
-      // Nested: {host, roots: [{..., children: [...]}]}, built bottom-up.
+      // Nested: {host, roots: [{..., children: [...]}]}, built bottom-up; a
+      // kept node under a hidden parent (--root) becomes a root.
       std::function<ordered_json(std::size_t, std::size_t)> nest = [&](std::size_t i,
                                                                        std::size_t level) {
         const Node& n = forest.node(i);
-        ordered_json j = node_json(n, decoded(n));
-        j.erase("alerts");
+        ordered_json j = node_json(n, decoded(n), rules.marks[i]);
         j["children"] = ordered_json::array();
         if (level < 256)
           for (std::size_t c : n.children)
@@ -288,21 +554,25 @@ bool run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Outp
       h["host"] = host;
       h["roots"] = ordered_json::array();
       for (std::size_t r : roots)
-        if (keep[r]) h["roots"].push_back(nest(r, 0));
+        for (std::size_t i : forest.subtree(r)) {
+          const std::size_t p = forest.node(i).parent;
+          if (keep[i] && (p == kNone || !keep[p])) h["roots"].push_back(nest(i, 0));
+        }
       if (h["roots"].empty()) continue;
-      out.write(dump(h));
-      out.end_record();
-      if (out.broken_pipe()) return false;
+      if (!write_json(h)) return stop();
       continue;
     }
-    if (std::none_of(roots.begin(), roots.end(), [&](std::size_t r) { return keep[r] != 0; }))
+    if (std::none_of(roots.begin(), roots.end(), [&](std::size_t r) {
+          const auto sub = forest.subtree(r);
+          return std::any_of(sub.begin(), sub.end(), [&](std::size_t i) { return keep[i] != 0; });
+        }))
       continue;
-    if (o.format == ChainFormat::kText && !write_line("host " + host)) return false;
+    if (o.format == ChainFormat::kText && !write_line("host " + host)) return stop();
     for (std::size_t r : roots)
       for (std::size_t i : forest.subtree(r))
-        if (!emit_node(i)) return false;
+        if (!emit_node(i)) return stop();
   }
-  return true;
+  return result;
 }
 
 }  // namespace ioc::chain

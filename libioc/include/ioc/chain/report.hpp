@@ -1,19 +1,25 @@
-// ioc/chain/report.hpp — cmdchain's job: event inputs -> forest -> trees or groups.
+// ioc/chain/report.hpp — cmdchain's job: event inputs -> forest -> rules ->
+// trees, groups, alerts or pictures.
 //
 //   ChainOptions o;
-//   o.group_by_parent = true;
-//   run_cmdchain(input, o, out, diag);   // diag.exit_code(): 0 a tree, 1 none, 2 error
+//   o.format = ChainFormat::kAlerts;
+//   ChainResult r = run_cmdchain(input, o, out, diag);
 //
-// Events are read with events::EventReader (one record per line; a CSV input is
-// recognized by its header line), filtered (--host, --since, --until), linked
-// into a chain::Forest, and written: `text` (an indented tree per host: time,
-// image, user, integrity level, command line, and what psdecode decoded from an
-// encoded command line), `jsonl` (one object per process in tree order),
-// `json` (nested trees per host), or with group_by_parent one record per parent
-// command line with its ordered children (text or jsonl). Records that are not
-// events are reported with FILE:LINE and skipped; other event kinds are counted.
+// Inputs: each named file is an .evtx file (recognized by its magic, read with
+// events::EvtxReader) or text: one XML or JSON event per line, pretty-printed
+// or array-wrapped JSON (events::RecordAssembler), or CSV with a header line.
+// Events go through the filters (--host, --since, --until) into a
+// chain::Forest; then the Sigma rules (--rules, or the shipped recipes/sigma/)
+// run over every logged process (sigma::Matcher) and their alerts are marked
+// on the nodes. Written: `text` (an indented tree per host), `jsonl` (one
+// object per process in tree order), `json` (nested trees per host), `groups`
+// (one record per parent command line with its ordered children), `alerts`
+// (one record per alert), `dot`, `mermaid`, `sankey`, `html` (chain/render.hpp).
+// Records that are not events are reported with FILE:LINE (or FILE:record N)
+// and skipped; other event kinds are counted.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -23,11 +29,11 @@
 
 namespace ioc::chain {
 
-enum class ChainFormat { kText, kJsonl, kJson };
+enum class ChainFormat { kText, kJsonl, kJson, kGroups, kAlerts, kDot, kMermaid, kSankey, kHtml };
 
 struct ChainOptions {
   ChainFormat format = ChainFormat::kText;
-  bool group_by_parent = false;  ///< --group-by parent-cmdline
+  bool group_by_parent = false;  ///< --group-by parent-cmdline (text or jsonl)
   bool across_hosts = false;     ///< groups across hosts
   bool wide = false;             ///< text: whole command lines
   bool decode = true;            ///< decode encoded command lines (psdecode's peeler)
@@ -38,11 +44,27 @@ struct ChainOptions {
   /// Only processes whose image file name / user contains this (case-insensitive),
   /// shown with their ancestors and descendants; with groups, only such children.
   std::string image, user;
+  /// Sigma rule files or directories; empty: the shipped recipes/sigma/.
+  std::vector<std::string> rules;
+  bool no_rules = false;  ///< --no-rules: no alerts at all
+  std::string min_level;  ///< only alerts at or above this level ("" = all)
+  bool strict = false;    ///< --strict: stop at the first unreadable record
 };
 
-/// Reads every input and writes the result. Returns false when output stopped
-/// early (closed pipe).
-bool run_cmdchain(const io::InputOptions& input, const ChainOptions& options, io::Output& out,
-                  io::Diagnostics& diag);
+struct ChainResult {
+  bool completed = true;   ///< false when output stopped early (closed pipe)
+  std::size_t alerts = 0;  ///< alerts raised (after --min-level)
+};
+
+/// Reads every input and writes the result.
+ChainResult run_cmdchain(const io::InputOptions& input, const ChainOptions& options,
+                         io::Output& out, io::Diagnostics& diag);
+
+/// The directory of the shipped Sigma rules (recipes/sigma under the recipe
+/// search path: $IOC_RECIPE_PATH, the installed data, the source tree); "" if none.
+std::string default_rules_dir();
+
+/// "informational" < "low" < "medium" < "high" < "critical"; -1 for others.
+int level_rank(std::string_view level);
 
 }  // namespace ioc::chain

@@ -1,0 +1,1 @@
+cmdchain -f alerts --no-rules samples/sysmon-botsv2.jsonl

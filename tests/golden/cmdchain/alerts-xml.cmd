@@ -1,0 +1,1 @@
+cmdchain -f alerts samples/sysmon-botsv2.xml

@@ -1,0 +1,1 @@
+cmdchain -f dot --host venus.frothly.local samples/sysmon-botsv2.jsonl

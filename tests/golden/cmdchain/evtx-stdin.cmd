@@ -1,0 +1,1 @@
+cmdchain --stats -f alerts < samples/sysmon-ftp.evtx

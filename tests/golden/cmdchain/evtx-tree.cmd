@@ -1,0 +1,1 @@
+cmdchain samples/sysmon-ftp.evtx

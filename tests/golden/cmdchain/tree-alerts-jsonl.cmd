@@ -1,0 +1,1 @@
+cmdchain -f jsonl --host wrk-btun.frothly.local samples/sysmon-botsv2.csv | jq -c "{image, integrity_level, alerts: [.alerts[].title]}"
