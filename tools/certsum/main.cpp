@@ -41,6 +41,9 @@ int run(int argc, char** argv) {
       "with --connect: give up after SECONDS (default 10)")(
       "starttls", po::value<std::string>()->value_name("PROTO"),
       "with --connect: speak smtp, imap or ftp first, then switch to TLS")(
+      "splunk",
+      "Splunk Stream's field names: ssl_subject, ssl_issuer (the oneline form), ssl_serial "
+      "(decimal), ssl_hash (MD5 of the DER); text: a search clause")(
       "now", po::value<std::string>()->value_name("TIME"),
       "judge expiry at TIME (seconds since the epoch or ISO 8601 UTC; default: "
       "SOURCE_DATE_EPOCH, else the clock)");
@@ -55,6 +58,7 @@ int run(int argc, char** argv) {
   o.format = common.format;
   o.recursive = vm.count("recursive") > 0;
   o.flagged_only = vm.count("flagged") > 0;
+  o.splunk = vm.count("splunk") > 0;
   if (vm.count("password")) o.load.password = vm["password"].as<std::string>();
   if (vm.count("match")) o.match = vm["match"].as<std::vector<std::string>>();
   o.max_input = common.limits.max_line;

@@ -102,6 +102,49 @@ ordered_json to_json(const Summary& s, std::string_view source) {
   return j;
 }
 
+ordered_json splunk_names(const ordered_json& record) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"subject_oneline", "ssl_subject"},
+      {"issuer_oneline", "ssl_issuer"},
+      {"serial_dec", "ssl_serial"},
+      {"md5", "ssl_hash"}};
+  ordered_json out = ordered_json::object();
+  for (const auto& [key, value] : record.items()) {
+    std::string name = key;
+    for (const auto& [from, to] : kNames)
+      if (key == from) name = to;
+    out[name] = value;
+  }
+  return out;
+}
+
+namespace {
+
+// A Splunk search value: quoted when it holds a space, a quote, '=' or a
+// parenthesis, with " and \ escaped.
+std::string splunk_value(std::string_view v) {
+  const bool plain = !v.empty() && v.find_first_of(" \t\"\\=()|,") == std::string_view::npos;
+  if (plain) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+std::string to_splunk_line(const Summary& s, std::string_view source) {
+  std::string line(source);
+  line += ": ssl_subject=" + splunk_value(s.subject_oneline);
+  line += " ssl_issuer=" + splunk_value(s.issuer_oneline);
+  line += " ssl_serial=" + splunk_value(s.serial_dec);
+  line += " ssl_hash=" + splunk_value(s.md5);
+  return line;
+}
+
 std::string to_text_line(const Summary& s, std::string_view source) {
   std::string line(source);
   line += ": subject=" + s.subject_oneline + " | issuer=" + s.issuer_oneline;
@@ -141,13 +184,16 @@ bool emit(const std::vector<Certificate>& certs, std::string_view name_base,
     any = true;
     const std::string name = source_name(name_base, c.index(), certs.size());
     if (o.format == io::OutputFormat::kText) {
-      const std::string line = to_text_line(s, name);
+      const std::string line = o.splunk ? to_splunk_line(s, name) : to_text_line(s, name);
       out.write(out.is_tty() ? io::escape_for_terminal(line) : line);
       out.end_record();
-    } else if (o.format == io::OutputFormat::kJsonl) {
-      writer.write(to_json(s, name));
     } else {
-      writer.write(flat(to_json(s, name)));
+      ordered_json record = to_json(s, name);
+      if (o.splunk) record = splunk_names(record);
+      if (o.format == io::OutputFormat::kJsonl)
+        writer.write(record);
+      else
+        writer.write(flat(record));
     }
     if (out.broken_pipe()) return false;
   }

@@ -35,6 +35,9 @@ struct CertsumOptions {
   std::vector<std::string> match;  ///< keep certificates matching any (matches())
   bool flagged_only = false;       ///< keep certificates with at least one flag
   bool recursive = false;          ///< directories: every regular file below, sorted
+  /// Splunk Stream's names: subject_oneline -> ssl_subject, issuer_oneline ->
+  /// ssl_issuer, serial_dec -> ssl_serial, md5 -> ssl_hash (see splunk_names).
+  bool splunk = false;
   std::time_t now = 0;
   const C2Rules* rules = nullptr;
   std::size_t max_input = 64 * 1024 * 1024;
@@ -42,6 +45,15 @@ struct CertsumOptions {
 
 /// The JSON record of one certificate: source, then Summary's fields by name.
 nlohmann::ordered_json to_json(const Summary& s, std::string_view source);
+
+/// The record with Splunk Stream's field names (--splunk): subject_oneline,
+/// issuer_oneline, serial_dec and md5 renamed ssl_subject, ssl_issuer,
+/// ssl_serial and ssl_hash, in place; the other keys unchanged.
+nlohmann::ordered_json splunk_names(const nlohmann::ordered_json& record);
+
+/// --splunk's text form: "SOURCE: ssl_subject="C = US" ssl_issuer="C = US"
+/// ssl_serial=DEC ssl_hash=MD5", a clause to paste into a Splunk search.
+std::string to_splunk_line(const Summary& s, std::string_view source);
 
 /// The one-line text form: "SOURCE[#i] subject=... issuer=... serial=HEX (DEC)
 /// sha1=... not_after=... [self-signed] [FLAG id (confidence): reason]...".
