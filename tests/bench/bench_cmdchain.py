@@ -5,7 +5,9 @@ Generates --count events in the OTRF/NXLog JSON shape (EventData at the top
 level) and the same events as Splunk XmlWinEventLog lines: a tenth are process
 creations linked by GUIDs into trees on 20 hosts, the rest network and file
 events of similar size. Times
-  * cmdchain -f jsonl --no-decode   (read, link, write every process)
+  * cmdchain -f jsonl --no-decode   (read, link, run the shipped Sigma rules,
+                                     write every process), also --no-rules
+  * cmdchain -f alerts               (the same, writing only the alerts)
   * jq -c 'select(.EventID == 1)'   (what a shell user does: filter only, no trees)
 and prints events per second and peak RSS (GNU time). Not a test: run by hand on
 a Release build. The issue's targets: >= 100,000 events/s on JSON lines.
@@ -94,6 +96,10 @@ def main() -> None:
         print(f"{'command':44} {'seconds':>8} {'events/s':>10} {'peak RSS MB':>12}")
         cases = [("cmdchain -f jsonl --no-decode (JSON lines)",
                   f"{cmdchain} -f jsonl --no-decode {jl}"),
+                 ("  the same, --no-rules",
+                  f"{cmdchain} -f jsonl --no-decode --no-rules {jl}"),
+                 ("cmdchain -f alerts (JSON lines)",
+                  f"{cmdchain} -f alerts {jl}"),
                  ("cmdchain -f jsonl --no-decode (XML lines)",
                   f"{cmdchain} -f jsonl --no-decode {xl}")]
         if shutil.which("jq"):
