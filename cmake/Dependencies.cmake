@@ -53,6 +53,10 @@ ioc_require(nlohmann_json_FOUND nlohmann-json3-dev "nlohmann-json")
 find_package(RapidJSON QUIET CONFIG)
 ioc_require(RapidJSON_FOUND rapidjson-dev "RapidJSON")
 
+# JSON process events (simdjson DOM).
+find_package(simdjson QUIET CONFIG)
+ioc_require(simdjson_FOUND libsimdjson-dev "simdjson")
+
 if(IOC_BUILD_TESTS)
   find_package(Catch2 2 QUIET)
   ioc_require(Catch2_FOUND catch2 "Catch2 v2")

@@ -6,9 +6,11 @@
 // per-shape code only finds where a shape keeps its fields.
 #include "ioc/events/process_event.hpp"
 
+#include <simdjson.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <optional>
@@ -16,8 +18,6 @@
 
 namespace ioc::events {
 namespace {
-
-using Json = nlohmann::json;
 
 constexpr std::size_t kMaxLine = 16u * 1024 * 1024;
 constexpr int kMaxDepth = 256;
@@ -491,9 +491,28 @@ ParseResult parse_xml(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------
-// JSON.
+// JSON (simdjson's DOM).
+//
+// Objects read as the std::map of nlohmann::json (the parser used before)
+// read them: members in bytewise key order, and of a duplicated key only the
+// last. Text simdjson refuses is handed to nlohmann-json, which accepts a few
+// documents simdjson does not (integers beyond 64 bits, anything after a NUL
+// byte); its re-serialization is then read as any other.
 
-/// Whether the JSON text nests deeper than kMaxDepth (a linear scan).
+using JsonElement = simdjson::dom::element;
+using JsonType = simdjson::dom::element_type;
+
+constexpr std::size_t kInitialCapacity = 64u * 1024;  ///< bytes of JSON the parser starts with
+constexpr std::size_t kKeepCapacity = 1024u * 1024;   ///< a parser grown beyond this is dropped
+
+struct JsonMember {
+  std::string_view key;
+  std::size_t index;  ///< position in the object
+  JsonElement value;
+};
+
+/// Whether the JSON text nests deeper than kMaxDepth (a linear scan): tells
+/// the depth error from the others once simdjson has refused the text.
 bool too_deep(std::string_view s) noexcept {
   int depth = 0;
   bool in_string = false;
@@ -515,73 +534,104 @@ bool too_deep(std::string_view s) noexcept {
   return false;
 }
 
+/// The member `key` of an object (the last one when duplicated); nullopt when
+/// absent or `obj` is not an object.
+std::optional<JsonElement> find_member(JsonElement obj, std::string_view key) {
+  simdjson::dom::object o;
+  if (obj.get(o) != simdjson::SUCCESS) return std::nullopt;
+  std::optional<JsonElement> found;
+  for (const simdjson::dom::key_value_pair kv : o)
+    if (kv.key == key) found = kv.value;
+  return found;
+}
+
 /// A scalar as text: strings as is, numbers as decimal, booleans as
 /// "true"/"false"; {"#text": x} (EVTX-to-JSON with attributes) as x. nullopt
 /// for null, arrays and other objects.
-std::optional<std::string> scalar(const Json& v) {
+std::optional<std::string> scalar(JsonElement v) {
   switch (v.type()) {
-    case Json::value_t::string: return v.get_ref<const std::string&>();
-    case Json::value_t::number_unsigned: return std::to_string(v.get<std::uint64_t>());
-    case Json::value_t::number_integer: return std::to_string(v.get<std::int64_t>());
-    case Json::value_t::number_float: {
-      const double d = v.get<double>();
+    case JsonType::STRING: {
+      std::string_view s;
+      if (v.get(s) != simdjson::SUCCESS) return std::nullopt;
+      return std::string(s);
+    }
+    case JsonType::UINT64: {
+      std::uint64_t u = 0;
+      if (v.get(u) != simdjson::SUCCESS) return std::nullopt;
+      return std::to_string(u);
+    }
+    case JsonType::INT64: {
+      std::int64_t i = 0;
+      if (v.get(i) != simdjson::SUCCESS) return std::nullopt;
+      return std::to_string(i);
+    }
+    case JsonType::DOUBLE: {
+      double d = 0;
+      if (v.get(d) != simdjson::SUCCESS) return std::nullopt;
       if (d >= 0 && d < 1e18 && d == static_cast<double>(static_cast<std::uint64_t>(d)))
         return std::to_string(static_cast<std::uint64_t>(d));
       return std::to_string(d);
     }
-    case Json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case Json::value_t::object: {
-      const auto it = v.find("#text");
-      if (it != v.end() && !it->is_object()) return scalar(*it);
+    case JsonType::BOOL: {
+      bool b = false;
+      if (v.get(b) != simdjson::SUCCESS) return std::nullopt;
+      return b ? "true" : "false";
+    }
+    case JsonType::OBJECT: {
+      const auto text = find_member(v, "#text");
+      if (text && !text->is_object()) return scalar(*text);
       return std::nullopt;
     }
     default: return std::nullopt;
   }
 }
 
-/// The value at a dotted path ("winlog.event_data"), or nullptr.
-const Json* at_path(const Json& root, std::string_view path) {
-  const Json* cur = &root;
+/// The value at a dotted path ("winlog.event_data"), or nullopt.
+std::optional<JsonElement> at_path(JsonElement root, std::string_view path) {
+  std::optional<JsonElement> cur = root;
   while (!path.empty()) {
     const std::size_t dot = path.find('.');
-    const std::string_view key = path.substr(0, dot);
-    if (!cur->is_object()) return nullptr;
-    const auto it = cur->find(key);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
+    cur = find_member(*cur, path.substr(0, dot));
+    if (!cur) return std::nullopt;
     path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
   }
   return cur;
 }
 
-std::string scalar_at(const Json& root, std::string_view path) {
-  const Json* v = at_path(root, path);
+std::string scalar_at(JsonElement root, std::string_view path) {
+  const auto v = at_path(root, path);
   return v ? scalar(*v).value_or("") : "";
 }
 
 /// An attribute of an EVTX-to-JSON element: "#attributes": {"Name": ...} or "@Name".
-std::string attribute_at(const Json& elem, std::string_view name) {
+std::string attribute_at(JsonElement elem, std::string_view name) {
   if (!elem.is_object()) return {};
-  if (const Json* attrs = at_path(elem, "#attributes"); attrs && attrs->is_object()) {
-    const auto it = attrs->find(name);
-    if (it != attrs->end()) return scalar(*it).value_or("");
+  if (const auto attrs = find_member(elem, "#attributes"); attrs && attrs->is_object()) {
+    if (const auto v = find_member(*attrs, name)) return scalar(*v).value_or("");
   }
-  const auto it = elem.find("@" + std::string(name));
-  if (it != elem.end()) return scalar(*it).value_or("");
-  const auto plain = elem.find(name);  // some converters drop the marker
-  if (plain != elem.end()) return scalar(*plain).value_or("");
+  if (const auto v = find_member(elem, "@" + std::string(name))) return scalar(*v).value_or("");
+  if (const auto v = find_member(elem, name)) return scalar(*v).value_or("");  // no marker
   return {};
 }
 
-void add_object_fields(RawRecord& raw, const Json& obj) {
-  if (!obj.is_object()) return;
-  for (const auto& [k, v] : obj.items()) {
-    if (auto s = scalar(v)) raw.data.emplace_back(k, std::move(*s));
+/// The scalar members of an object, in key order; `members` is scratch space.
+void add_object_fields(RawRecord& raw, JsonElement obj, std::vector<JsonMember>& members) {
+  simdjson::dom::object o;
+  if (obj.get(o) != simdjson::SUCCESS) return;
+  members.clear();
+  for (const simdjson::dom::key_value_pair kv : o)
+    members.push_back(JsonMember{kv.key, members.size(), kv.value});
+  std::sort(members.begin(), members.end(), [](const JsonMember& a, const JsonMember& b) {
+    return a.key != b.key ? a.key < b.key : a.index < b.index;
+  });
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (i + 1 < members.size() && members[i + 1].key == members[i].key) continue;  // the last wins
+    if (auto s = scalar(members[i].value)) raw.data.emplace_back(members[i].key, std::move(*s));
   }
 }
 
-void set_event_id_json(RawRecord& raw, const Json* v) {
-  if (v == nullptr || v->is_null()) return;
+void set_event_id_json(RawRecord& raw, const std::optional<JsonElement>& v) {
+  if (!v || v->is_null()) return;
   const auto s = scalar(*v);
   if (!s) {
     raw.bad_event_id = true;
@@ -590,35 +640,36 @@ void set_event_id_json(RawRecord& raw, const Json* v) {
   set_event_id_text(raw, *s);
 }
 
-ParseResult parse_evtx_json(const Json& event) {
+ParseResult parse_evtx_json(JsonElement event, std::vector<JsonMember>& members) {
   RawRecord raw;
-  const Json* sys = at_path(event, "System");
-  if (sys == nullptr || !sys->is_object()) return error("Event.System is not an object");
-  const Json* eid = at_path(*sys, "EventID");
-  if (eid == nullptr) return error("record has no Event.System.EventID");
+  const auto sys = find_member(event, "System");
+  if (!sys || !sys->is_object()) return error("Event.System is not an object");
+  const auto eid = find_member(*sys, "EventID");
+  if (!eid) return error("record has no Event.System.EventID");
   set_event_id_json(raw, eid);
-  if (const Json* p = at_path(*sys, "Provider")) raw.provider = attribute_at(*p, "Name");
+  if (const auto p = find_member(*sys, "Provider")) raw.provider = attribute_at(*p, "Name");
   raw.channel = scalar_at(*sys, "Channel");
   raw.host = scalar_at(*sys, "Computer");
-  if (const Json* t = at_path(*sys, "TimeCreated")) raw.time = attribute_at(*t, "SystemTime");
-  if (const Json* data = at_path(event, "EventData")) {
-    add_object_fields(raw, *data);
+  if (const auto t = find_member(*sys, "TimeCreated")) raw.time = attribute_at(*t, "SystemTime");
+  if (const auto data = find_member(event, "EventData")) {
+    add_object_fields(raw, *data, members);
     // Some converters keep the XML layout: "Data": [{"@Name": .., "#text": ..}].
-    if (const Json* list = at_path(*data, "Data"); list && list->is_array()) {
-      for (const Json& d : *list) {
-        const std::string name = attribute_at(d, "Name");
+    simdjson::dom::array list;
+    if (const auto l = find_member(*data, "Data"); l && l->get(list) == simdjson::SUCCESS) {
+      for (const JsonElement d : list) {
+        std::string name = attribute_at(d, "Name");
         if (name.empty()) continue;
-        raw.data.emplace_back(name, scalar(d).value_or(""));
+        raw.data.emplace_back(std::move(name), scalar(d).value_or(""));
       }
     }
   }
   return build(raw);
 }
 
-ParseResult parse_winlogbeat(const Json& root) {
+ParseResult parse_winlogbeat(JsonElement root, std::vector<JsonMember>& members) {
   RawRecord raw;
-  const Json* eid = at_path(root, "winlog.event_id");
-  set_event_id_json(raw, eid != nullptr ? eid : at_path(root, "event.code"));
+  const auto eid = at_path(root, "winlog.event_id");
+  set_event_id_json(raw, eid ? eid : at_path(root, "event.code"));
   if (!raw.event_id && !raw.bad_event_id) return error("record has no winlog.event_id");
   raw.provider = scalar_at(root, "winlog.provider_name");
   raw.channel = scalar_at(root, "winlog.channel");
@@ -626,7 +677,7 @@ ParseResult parse_winlogbeat(const Json& root) {
   if (raw.host.empty()) raw.host = scalar_at(root, "host.name");
   if (raw.host.empty()) raw.host = scalar_at(root, "host.hostname");
   raw.time = scalar_at(root, "@timestamp");
-  if (const Json* data = at_path(root, "winlog.event_data")) add_object_fields(raw, *data);
+  if (const auto data = at_path(root, "winlog.event_data")) add_object_fields(raw, *data, members);
   if (raw.data.empty()) {
     for (const EcsRule& rule : kEcsTable) {
       std::string v = scalar_at(root, rule.path);
@@ -659,31 +710,68 @@ ParseResult build_flat(RawRecord& raw) {
   return build(raw);
 }
 
-ParseResult parse_json(std::string_view text) {
-  if (too_deep(text)) return error("JSON nested deeper than 256 levels");
-  const Json root = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (root.is_discarded()) return error("malformed JSON");
+ParseResult parse_json_root(JsonElement root, std::vector<JsonMember>& members) {
   if (!root.is_object()) return error("JSON value is not an object");
-  const Json* rec = &root;
+  JsonElement rec = root;
   // Splunk JSON export: {"preview": false, "result": {...}}.
-  if (const Json* res = at_path(root, "result"); res && res->is_object()) rec = res;
-  if (const Json* raw_xml = at_path(*rec, "_raw"); raw_xml && raw_xml->is_string()) {
-    const std::string_view x = trim(raw_xml->get_ref<const std::string&>());
+  if (const auto res = find_member(root, "result"); res && res->is_object()) rec = *res;
+  std::string_view raw_xml;
+  if (const auto m = find_member(rec, "_raw"); m && m->get(raw_xml) == simdjson::SUCCESS) {
+    const std::string_view x = trim(raw_xml);
     if (!x.empty() && x.front() == '<') {
       ParseResult r = parse_xml(x);
       // The endpoint named by the XML wins; Splunk's `host` is a fallback.
       if (r.kind == ParseKind::kProcess && r.event.host.empty())
-        r.event.host = scalar_at(*rec, "host");
+        r.event.host = scalar_at(rec, "host");
       return r;
     }
   }
-  if (const Json* ev = at_path(*rec, "Event"); ev && ev->is_object()) return parse_evtx_json(*ev);
-  if (const Json* wl = at_path(*rec, "winlog"); wl && wl->is_object())
-    return parse_winlogbeat(*rec);
+  if (const auto ev = find_member(rec, "Event"); ev && ev->is_object())
+    return parse_evtx_json(*ev, members);
+  if (const auto wl = find_member(rec, "winlog"); wl && wl->is_object())
+    return parse_winlogbeat(rec, members);
   RawRecord raw;
-  add_object_fields(raw, *rec);
+  add_object_fields(raw, rec, members);
   return build_flat(raw);
 }
+
+/// One JSON parser, reused from record to record.
+class JsonReader {
+ public:
+  ParseResult parse(std::string_view text) {
+    ParseResult r = read(text);
+    if (parser_.capacity() > kKeepCapacity) {  // give back what a huge record took
+      parser_ = simdjson::dom::parser{};
+      ready_ = false;
+    }
+    return r;
+  }
+
+ private:
+  ParseResult read(std::string_view text) {
+    if (!ready_) {
+      if (parser_.allocate(kInitialCapacity, kMaxDepth) != simdjson::SUCCESS)
+        return error("out of memory");
+      ready_ = true;
+    }
+    JsonElement root;
+    std::string redone;
+    if (parser_.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+      if (too_deep(text)) return error("JSON nested deeper than 256 levels");
+      // What nlohmann-json accepts was read before simdjson: read it again.
+      const nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+      if (j.is_discarded()) return error("malformed JSON");
+      redone = j.dump();
+      if (parser_.parse(redone.data(), redone.size()).get(root) != simdjson::SUCCESS)
+        return error("malformed JSON");
+    }
+    return parse_json_root(root, members_);
+  }
+
+  simdjson::dom::parser parser_;
+  bool ready_ = false;
+  std::vector<JsonMember> members_;
+};
 
 // ---------------------------------------------------------------------------
 // CSV (RFC 4180).
@@ -761,6 +849,7 @@ struct EventReader::Impl {
   std::vector<std::string> columns;
   bool have_header = false;
   std::vector<std::string> cells;  // reused
+  JsonReader json;
 };
 
 EventReader::EventReader() : impl_(std::make_unique<Impl>()) {}
@@ -773,7 +862,7 @@ ParseResult EventReader::parse_line(std::string_view line) {
   const std::string_view t = trim(strip_bom(line));
   if (t.empty()) return {};
   if (t.front() == '<') return parse_xml(t);
-  if (t.front() == '{' || t.front() == '[') return parse_json(t);
+  if (t.front() == '{' || t.front() == '[') return impl_->json.parse(t);
   return error("not an XML or JSON record");
 }
 
@@ -818,6 +907,21 @@ bool EventReader::looks_like_csv_header(std::string_view line) {
     if (iequals(name, "CommandLine") || iequals(name, "Image")) return true;
   }
   return false;
+}
+
+// The .evtx fast path's entry: the RawRecord parse_xml would make.
+ParseResult EventReader::from_fields(std::string_view event_id, std::string_view provider,
+                                     std::string_view channel, std::string_view computer,
+                                     std::string_view system_time,
+                                     std::vector<std::pair<std::string, std::string>> data) {
+  RawRecord raw;
+  set_event_id_text(raw, event_id);
+  raw.provider = provider;
+  raw.channel = channel;
+  raw.host = computer;
+  raw.time = system_time;
+  raw.data = std::move(data);
+  return build(raw);
 }
 
 }  // namespace ioc::events

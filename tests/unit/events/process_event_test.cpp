@@ -387,6 +387,87 @@ TEST_CASE("Malformed records are kError, never exceptions", "[events]") {
   CHECK(parse("{\"EventID\":3,\"x\":" + ok + "}").kind == ParseKind::kOther);
 }
 
+TEST_CASE("JSON objects: fields in key order, the last of a duplicated key", "[events]") {
+  // As nlohmann::json's std::map read them: bytewise key order ("Image"
+  // before "image"), and of a key given twice only the last value.
+  const ParseResult r = parse(
+      R"({"Zeta":"z","EventID":1,"image":"C:\\lower.exe","CommandLine":"first","Image":"C:\\up.exe",)"
+      R"("CommandLine":"second","Alpha":"a","Gone":"x","Gone":null})");
+  REQUIRE(r.kind == ParseKind::kProcess);
+  CHECK(r.event.image == "C:\\up.exe");
+  CHECK(r.event.command_line == "second");
+  std::vector<std::string> names;
+  for (const auto& [k, v] : r.event.fields) names.push_back(k);
+  CHECK(names ==
+        std::vector<std::string>{"Alpha", "CommandLine", "EventID", "Image", "Zeta", "image"});
+
+  // The same in Event.EventData and winlog.event_data, and for the record's keys.
+  const ParseResult evtx =
+      parse(R"({"Event":{"System":{"EventID":3,"EventID":1,"Provider":{"@Name":"x-sysmon"}},)"
+            R"("EventData":{"b":"2","Image":"C:\\1.exe","a":"1","Image":"C:\\2.exe"}}})");
+  REQUIRE(evtx.kind == ParseKind::kProcess);
+  CHECK(evtx.event.image == "C:\\2.exe");
+  REQUIRE(evtx.event.fields.size() == 3);
+  CHECK(evtx.event.fields[0].first == "Image");
+  CHECK(evtx.event.fields[1] == std::pair<std::string, std::string>{"a", "1"});
+  const ParseResult wl = parse(
+      R"({"winlog":{"event_id":1,"event_data":{"Image":"C:\\1.exe","CommandLine":"c","Image":"C:\\2.exe"}},)"
+      R"("winlog":{"event_id":1,"event_data":{"Image":"C:\\3.exe"}}})");
+  REQUIRE(wl.kind == ParseKind::kProcess);
+  CHECK(wl.event.image == "C:\\3.exe");
+  CHECK(wl.event.fields.size() == 1);
+}
+
+TEST_CASE("JSON numbers and other scalars as text", "[events]") {
+  const ParseResult r = parse(
+      R"({"EventID":1.0,"Image":"x","ProcessId":4242.0,"ParentProcessId":18446744073709551615,)"
+      R"("Neg":-3,"Half":1.5,"Exp":2e3,"Yes":true,"No":false,"Nil":null,"List":[1],)"
+      R"("Obj":{"a":1},"Text":{"#text":7,"@x":"y"},"Big":123456789012345678901234567890})");
+  REQUIRE(r.kind == ParseKind::kProcess);
+  CHECK(r.event.pid == 4242);
+  CHECK(r.event.ppid == 18446744073709551615u);
+  auto field = [&](std::string_view name) -> std::string {
+    for (const auto& kv : r.event.fields)
+      if (kv.first == name) return kv.second;
+    return "<absent>";
+  };
+  CHECK(field("EventID") == "1");
+  CHECK(field("ProcessId") == "4242");
+  CHECK(field("ParentProcessId") == "18446744073709551615");
+  CHECK(field("Neg") == "-3");
+  CHECK(field("Half") == "1.500000");
+  CHECK(field("Exp") == "2000");
+  CHECK(field("Yes") == "true");
+  CHECK(field("No") == "false");
+  CHECK(field("Nil") == "<absent>");
+  CHECK(field("List") == "<absent>");
+  CHECK(field("Obj") == "<absent>");
+  CHECK(field("Text") == "7");
+  // Beyond 64 bits: a double, as nlohmann-json read it.
+  CHECK(field("Big") == "123456789012345677877719597056.000000");
+}
+
+TEST_CASE("One EventReader reads JSON record after record", "[events]") {
+  EventReader reader;
+  const std::string small = R"({"EventID":1,"Image":"C:\\a.exe","CommandLine":"a"})";
+  CHECK(reader.parse_line(small).event.image == "C:\\a.exe");
+  CHECK(reader.parse_line("{\"EventID\":1,").error == "malformed JSON");
+  CHECK(reader.parse_line("{\"EventID\":1,\"Image\":\"\xC3\x28\"}").error == "malformed JSON");
+  CHECK(reader.parse_line("{\"EventID\":1,\"Ima\xff\":\"x\"}").error == "malformed JSON");
+  CHECK(reader.parse_line("[" + small + "]").error == "JSON value is not an object");
+  CHECK(reader.parse_line("{\"a\":" + std::string(300, '[')).error ==
+        "JSON nested deeper than 256 levels");
+  // A record of 2 MiB, then small ones again.
+  const std::string big = R"({"EventID":1,"Image":"C:\\b.exe","CommandLine":")" +
+                          std::string(2u * 1024 * 1024, 'x') + "\"}";
+  const ParseResult b = reader.parse_line(big);
+  REQUIRE(b.kind == ParseKind::kProcess);
+  CHECK(b.event.command_line.size() == 2u * 1024 * 1024);
+  const ParseResult again = reader.parse_line(small);
+  REQUIRE(again.kind == ParseKind::kProcess);
+  CHECK(again.event.command_line == "a");
+}
+
 TEST_CASE("EventReader is movable", "[events]") {
   EventReader a;
   REQUIRE(a.parse_csv_header("Image,CommandLine", nullptr));

@@ -54,10 +54,11 @@ struct ProcessEvent {
   std::string hashes;
   int event_id = 0;    ///< 1 (Sysmon) or 4688 (Security)
   std::string source;  ///< "sysmon" or "security"
-  /// Every EventData field of the record as logged (name, value), in record
-  /// order, for rules that test fields the members above do not hold
-  /// (OriginalFileName, CurrentDirectory, Description, ParentUser, ...). Empty
-  /// for ECS records without winlog.event_data.
+  /// Every EventData field of the record as logged (name, value), for rules
+  /// that test fields the members above do not hold (OriginalFileName,
+  /// CurrentDirectory, Description, ParentUser, ...): in record order for XML,
+  /// EVTX and CSV; for JSON in byte order of the keys, a duplicated key keeping
+  /// its last value. Empty for ECS records without winlog.event_data.
   std::vector<std::pair<std::string, std::string>> fields;
 };
 
@@ -92,6 +93,15 @@ class EventReader {
   /// True when `line` looks like a CSV header with process-creation columns
   /// (it holds "CommandLine" or "Image" among comma-separated names).
   static bool looks_like_csv_header(std::string_view line);
+  /// An EVTX record already taken apart (the .evtx fast path, evtx.cpp): the
+  /// texts parse_line reads from its XML (System/EventID, Provider@Name,
+  /// Channel, Computer, TimeCreated@SystemTime; "" when absent) and the
+  /// EventData Data[@Name] pairs in record order. Gives what parse_line gives
+  /// for that XML.
+  static ParseResult from_fields(std::string_view event_id, std::string_view provider,
+                                 std::string_view channel, std::string_view computer,
+                                 std::string_view system_time,
+                                 std::vector<std::pair<std::string, std::string>> data);
 
  private:
   struct Impl;
