@@ -2,11 +2,24 @@
 // ioc/events/record_assembler.hpp.
 #include "ioc/events/record_assembler.hpp"
 
+#include <cstring>
+
 namespace ioc::events {
 namespace {
 
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/// Whether the character at `k` is escaped: an odd run of backslashes right
+/// before it, counting `carry` (a backslash left open by the previous line)
+/// when the run reaches back to `from`, where the string text of this line
+/// began.
+bool escaped_at(std::string_view line, std::size_t k, std::size_t from, bool carry) noexcept {
+  std::size_t run = 0;
+  while (k - run > from && line[k - run - 1] == '\\') ++run;
+  if (k - run == from && carry) ++run;
+  return (run & 1) != 0;
 }
 
 std::string_view strip_bom(std::string_view s) noexcept {
@@ -66,12 +79,28 @@ void RecordAssembler::feed(std::string_view line, std::uint64_t line_no, const R
       return;
     }
     if (in_string_) {
-      if (escape_)
-        escape_ = false;
-      else if (c == '\\')
-        escape_ = true;
-      else if (c == '"')
+      // Jump to the next quote: it ends the string unless escaped. Most of a
+      // JSON record is inside strings, so this is where the time goes.
+      std::size_t from = i;
+      for (;;) {
+        const void* q = std::memchr(line.data() + from, '"', line.size() - from);
+        if (q == nullptr) {
+          // The string goes on past this line (broken input: JSON strings hold
+          // no raw newline); remember whether the line ends in an escape.
+          escape_ = escaped_at(line, line.size(), i, escape_);
+          i = line.size();
+          break;
+        }
+        const auto k = static_cast<std::size_t>(static_cast<const char*>(q) - line.data());
+        if (escaped_at(line, k, i, escape_)) {
+          from = k + 1;
+          continue;
+        }
         in_string_ = false;
+        escape_ = false;
+        i = k;  // the loop steps past the quote
+        break;
+      }
       continue;
     }
     if (c == '"') {

@@ -130,3 +130,26 @@ TEST_CASE("record assembler: an object over the size bound is skipped, not buffe
   CHECK(errors == 1);
   CHECK(records == 1);  // only the next object
 }
+
+TEST_CASE("record assembler: backslash runs before a quote decide where a string ends",
+          "[events]") {
+  // "a\\" ends at its quote (an escaped backslash); "b\"}" does not.
+  const Out o =
+      run("{\"p\": \"C:\\\\\\\\\", \"q\": \"x\\\"}{\"}\n"
+          "{\"r\": \"\\\\\\\\\\\\\\\"}\"}\n");
+  REQUIRE(o.errors.empty());
+  REQUIRE(o.records.size() == 2);
+  CHECK(o.records[0].first == "{\"p\": \"C:\\\\\\\\\", \"q\": \"x\\\"}{\"}");
+  CHECK(o.records[1].first == "{\"r\": \"\\\\\\\\\\\\\\\"}\"}");
+}
+
+TEST_CASE("record assembler: a string broken across lines keeps its escape state", "[events]") {
+  // Not valid JSON (strings hold no raw newline), but the object must still end
+  // where its braces say: the backslash at the end of line 1 escapes the quote
+  // that starts line 2.
+  const Out o = run("{\"a\": \"x\\\n\" still in the string }\", \"b\": 1}\n{\"c\": 2}\n");
+  REQUIRE(o.errors.empty());
+  REQUIRE(o.records.size() == 2);
+  CHECK(o.records[0].second == 1);
+  CHECK(o.records[1].first == "{\"c\": 2}");
+}
