@@ -18,11 +18,13 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include <climits>
 #include <cstdio>
+#include <mutex>
 #include <utility>
 
 #include "ioc/ioc/validate.hpp"
@@ -92,6 +94,20 @@ std::string openssl_reason() {
   const unsigned long err = ERR_peek_last_error();
   const char* reason = err != 0 ? ERR_reason_error_string(err) : nullptr;
   return reason != nullptr ? reason : "unknown error";
+}
+
+/// Loads OpenSSL's legacy provider (RC2, 3DES, ... of old PKCS#12 files) and
+/// the default one beside it (an explicit load turns the implicit default
+/// off). True only on the call that loaded them: a later failure is not a
+/// missing algorithm.
+bool load_legacy_provider_once() {
+  static std::once_flag once;
+  bool loaded_now = false;
+  std::call_once(once, [&] {
+    loaded_now = OSSL_PROVIDER_load(nullptr, "legacy") != nullptr &&
+                 OSSL_PROVIDER_load(nullptr, "default") != nullptr;
+  });
+  return loaded_now;
 }
 
 const unsigned char* bytes_of(std::string_view s) noexcept {
@@ -176,9 +192,21 @@ class Loader {
     EVP_PKEY* key = nullptr;
     X509* leaf = nullptr;
     STACK_OF(X509)* chain = nullptr;
-    if (PKCS12_parse(p12, options_.password.c_str(), &key, &leaf, &chain) != 1)
-      return make_error(ErrorCode::kInvalidInput,
-                        "PKCS#12 does not open (wrong password?): " + openssl_reason());
+    if (PKCS12_parse(p12, options_.password.c_str(), &key, &leaf, &chain) != 1) {
+      // Files made by older tools (Windows' "export with 3DES", openssl
+      // pkcs12 -legacy) encrypt with RC2-40 or 3DES, which OpenSSL 3 keeps in
+      // its legacy provider: load it once and try again.
+      std::string reason = openssl_reason();
+      bool opened = false;
+      if (load_legacy_provider_once()) {
+        ERR_clear_error();
+        opened = PKCS12_parse(p12, options_.password.c_str(), &key, &leaf, &chain) == 1;
+        if (!opened) reason = openssl_reason();
+      }
+      if (!opened)
+        return make_error(ErrorCode::kInvalidInput,
+                          "PKCS#12 does not open (wrong password?): " + reason);
+    }
     PkeyPtr key_owner(key);
     X509Ptr leaf_owner(leaf);
     X509Stack chain_owner(chain);

@@ -278,6 +278,19 @@ TEST_CASE("x509: PKCS#7, PKCS#12 and trusted certificates through the openssl CL
     CHECK_FALSE(load_certificates(p12));  // no password given
   }
 
+  SECTION("legacy PKCS#12 (RC2-40 / 3DES, openssl pkcs12 -legacy) opens too") {
+    REQUIRE(run("openssl pkcs12 -export -legacy -inkey " + (dir / "k.pem") + " -in " +
+                (dir / "c.pem") + " -passout pass:old -out " + (dir / "legacy.p12")));
+    const std::string p12 = read_file(dir / "legacy.p12");
+    auto good = load_certificates(p12, {.password = "old"});
+    REQUIRE(good);
+    REQUIRE(good->size() == 1);
+    CHECK(summarize((*good)[0], kNow).subject == "CN=p12.example");
+    auto bad = load_certificates(p12, {.password = "wrong"});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("PKCS#12") != std::string::npos);
+  }
+
   SECTION("TRUSTED CERTIFICATE keeps the certificate, not the trust settings") {
     REQUIRE(run("openssl x509 -in " + (dir / "c.pem") + " -addtrust serverAuth -trustout -out " +
                 (dir / "t.pem")));
