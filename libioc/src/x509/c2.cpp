@@ -39,6 +39,7 @@
 #include <sstream>
 
 #include "ioc/ioc/validate.hpp"
+#include "ioc/recipe/library.hpp"
 #include "ioc/text/ascii.hpp"
 #include "ioc/text/regex.hpp"
 
@@ -473,12 +474,14 @@ Result<C2Rules> load_c2_rules(const std::string& path) {
 }
 
 std::string default_c2_rules_path() {
+  // Where the recipes are: $IOC_RECIPE_PATH, the installed data, the source tree.
   namespace fs = std::filesystem;
-  const fs::path source = fs::path(IOC_SOURCE_DATA_DIR) / "recipes" / "c2-certificates.json";
-  const fs::path installed = fs::path(IOC_INSTALL_DATA_DIR) / "recipes" / "c2-certificates.json";
-  std::error_code ec;
-  if (fs::is_regular_file(source, ec)) return source.string();
-  return installed.string();
+  for (const fs::path& dir : recipe::recipe_search_path()) {
+    std::error_code ec;
+    if (fs::is_regular_file(dir / "c2-certificates.json", ec))
+      return (dir / "c2-certificates.json").string();
+  }
+  return (fs::path(IOC_INSTALL_DATA_DIR) / "recipes" / "c2-certificates.json").string();
 }
 
 void add_flags(Summary& summary, const C2Rules& rules) {

@@ -49,7 +49,9 @@ class C2Rules {
 
 Result<C2Rules> parse_c2_rules(std::string_view json, std::string_view source);
 Result<C2Rules> load_c2_rules(const std::string& path);
-/// recipes/c2-certificates.json in the source tree, else in the installed data directory.
+/// c2-certificates.json in the first recipe directory that has it ($IOC_RECIPE_PATH,
+/// the installed data, the source tree: recipe::recipe_search_path()), else the
+/// installed path.
 std::string default_c2_rules_path();
 
 /// Appends a Flag for every rule the summary satisfies.

@@ -1,0 +1,1 @@
+IOC_RECIPE_PATH=tests/data/recipe-path certsum --flagged samples/certs/empire-default.pem; echo "exit $? with an empty rule table from IOC_RECIPE_PATH"; certsum --flagged samples/certs/empire-default.pem | cut -c1-60
