@@ -60,8 +60,8 @@ int run(int argc, char** argv) {
       "exclude", po::value<std::string>()->value_name("FILE"),
       "drop hits covered by FILE: domains (and their subdomains), addresses and CIDR ranges")(
       "decode", po::value<std::string>()->value_name("LIST"),
-      "also decode embedded blobs (base64, hex, url, utf16, gzip, or all) and find the "
-      "indicators inside; such hits carry decoded_from")(
+      "also decode embedded blobs (base64, hex, url, utf16, gzip (also zlib and raw deflate), "
+      "or all) and find the indicators inside; such hits carry decoded_from")(
       "wide", "also find indicators in UTF-16LE strings inside binary input")(
       "output-dir", po::value<std::string>()->value_name("DIR"),
       "suricata, edl: write the list files there (the rules or nothing go to standard "

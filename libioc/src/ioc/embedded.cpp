@@ -123,15 +123,25 @@ class Finder {
     std::string how = chain + "base64";
     std::string data = std::move(*bytes);
     if (o_.decoders & kDecodeGzip) {
+      codec::InflateOptions io;
+      io.max_output = std::min(o_.limits.max_inflate_total, o_.limits.max_output);
+      io.max_ratio = o_.limits.max_inflate_ratio;
       const auto container = codec::detect_container(data);
       if (container == codec::Container::kGzip || container == codec::Container::kZlib) {
-        codec::InflateOptions io;
-        io.max_output = std::min(o_.limits.max_inflate_total, o_.limits.max_output);
-        io.max_ratio = o_.limits.max_inflate_ratio;
         auto inflated = codec::inflate(data, container, io);
         if (!inflated) return false;
         data = std::move(*inflated);
         how += container == codec::Container::kGzip ? ">gzip" : ">zlib";
+      } else if (!mostly_text(data)) {
+        // Raw deflate has no header (PowerShell's IO.Compression.DeflateStream,
+        // as Empire and Metasploit stagers use): try it on binary blobs and keep
+        // it only when it inflates to text.
+        auto inflated = codec::inflate(data, codec::Container::kRaw, io);
+        if (inflated && !inflated->empty() &&
+            (mostly_text(*inflated) || codec::looks_like_utf16le(*inflated))) {
+          data = std::move(*inflated);
+          how += ">deflate";
+        }
       }
     }
     if ((o_.decoders & kDecodeUtf16) && codec::looks_like_utf16le(data)) {

@@ -51,6 +51,18 @@ TEST_CASE("embedded: base64 of UTF-16LE, UTF-8, gzip; hex; percent-encoding", "[
   CHECK(g[0].chain == "base64>gzip");
   CHECK(g[0].text == script);
 
+  // Raw deflate (no header), as PowerShell's DeflateStream writes it.
+  const std::string raw = ioc::codec::deflate(script, ioc::codec::Container::kRaw).value();
+  auto r = embedded("$s=" + ioc::codec::encode_base64(raw));
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].chain == "base64>deflate");
+  CHECK(r[0].text == script);
+  CHECK(embedded("$s=" + ioc::codec::encode_base64(raw), kDecodeBase64).empty());
+  // Random bytes are not turned into text by a lucky raw inflate.
+  std::string noise;
+  for (int i = 0; i < 48; ++i) noise += static_cast<char>((i * 167 + 13) & 0xff);
+  CHECK(embedded("x=" + ioc::codec::encode_base64(noise)).empty());
+
   auto h = embedded("payload " + ioc::codec::encode_hex("http://evil.com/x"));
   REQUIRE(h.size() == 1);
   CHECK(h[0].chain == "hex");
