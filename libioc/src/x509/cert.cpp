@@ -101,11 +101,16 @@ std::string openssl_reason() {
 /// off). True only on the call that loaded them: a later failure is not a
 /// missing algorithm.
 bool load_legacy_provider_once() {
+  // The handles stay in statics for the life of the process (OpenSSL frees the
+  // providers at exit): reachable, not leaked.
   static std::once_flag once;
+  static OSSL_PROVIDER* legacy = nullptr;
+  static OSSL_PROVIDER* fallback = nullptr;
   bool loaded_now = false;
   std::call_once(once, [&] {
-    loaded_now = OSSL_PROVIDER_load(nullptr, "legacy") != nullptr &&
-                 OSSL_PROVIDER_load(nullptr, "default") != nullptr;
+    legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+    fallback = OSSL_PROVIDER_load(nullptr, "default");
+    loaded_now = legacy != nullptr && fallback != nullptr;
   });
   return loaded_now;
 }
