@@ -78,6 +78,51 @@ void filter_hits(const GrepOptions& o, std::vector<Hit>& hits) {
       if (h.type == Type::kDomain) h.value = registrable_domain(h.value);
 }
 
+// True when `s` needs no JSON escaping and no UTF-8 repair: printable ASCII
+// other than '"' and '\\'.
+bool plain_json(std::string_view s) {
+  for (char c : s)
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+
+void append_uint(std::string& buf, std::uint64_t v) {
+  char digits[20];
+  char* p = digits + sizeof digits;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  buf.append(p, static_cast<std::size_t>(digits + sizeof digits - p));
+}
+
+// append_hit_jsonl's bytes for hits whose strings all pass plain_json (nearly
+// all of them), written without the JSON writer; false, writing nothing, else.
+bool append_plain_hit_jsonl(std::string& buf, const HitFields& h) {
+  if (!plain_json(h.type) || !plain_json(h.value) || !plain_json(h.raw) || !plain_json(h.source) ||
+      !plain_json(h.decoded_from))
+    return false;
+  buf += "{\"type\":\"";
+  buf += h.type;
+  buf += "\",\"value\":\"";
+  buf += h.value;
+  buf += "\",\"raw\":\"";
+  buf += h.raw;
+  buf += h.defanged ? "\",\"defanged\":true,\"source\":\"" : "\",\"defanged\":false,\"source\":\"";
+  buf += h.source;
+  buf += "\",\"line\":";
+  append_uint(buf, h.line);
+  buf += ",\"offset\":";
+  append_uint(buf, h.offset);
+  if (!h.decoded_from.empty()) {
+    buf += ",\"decoded_from\":\"";
+    buf += h.decoded_from;
+    buf += '"';
+  }
+  buf += "}\n";
+  return true;
+}
+
 struct Stored {
   Type type;
   std::string name;  // custom type name
@@ -125,7 +170,7 @@ void render_hit(std::string& buf, const GrepOptions& o, bool tty, HitFields h, T
       break;
     case GrepFormat::kJsonl:
       h.source = source;
-      append_hit_jsonl(buf, h);
+      if (!append_plain_hit_jsonl(buf, h)) append_hit_jsonl(buf, h);
       break;
     case GrepFormat::kCsv:
     case GrepFormat::kTsv: {

@@ -104,6 +104,13 @@ constexpr auto kClass = make_classes();
 inline std::uint16_t cls(char c) noexcept {
   return kClass[static_cast<unsigned char>(c)];
 }
+// Set bits of a sparse word (dots, dashes in a token): without -mpopcnt,
+// __builtin_popcountll is a library call.
+inline std::size_t count_bits(std::uint64_t x) noexcept {
+  std::size_t n = 0;
+  for (; x != 0; x &= x - 1) ++n;
+  return n;
+}
 inline bool is_alnum(char c) noexcept {
   return (cls(c) & (kAlpha | kDigit)) != 0;
 }
@@ -204,16 +211,34 @@ struct Scanner::Impl {
   bool want(Type type) const { return has(opt.types, type); }
 
   void add(Type type, std::string value, std::size_t b, std::size_t e, bool derived = false) {
-    Hit h;
+    Hit& h = hits.emplace_back();
     h.type = type;
     h.value = std::move(value);
     h.begin = b;
     h.end = e;
     h.derived = derived;
-    hits.push_back(std::move(h));
   }
 
   bool defanged(std::size_t b, std::size_t e) const { return refanged && rf.changed(b, e); }
+
+  // is_icann_tld, remembered per scanner (most text names few TLDs).
+  bool icann_tld(std::string_view lower) {
+    if (auto it = tld_cache.find(lower); it != tld_cache.end()) return it->second;
+    const bool ok = is_icann_tld(lower);
+    if (tld_cache.size() < 4096) tld_cache.emplace(std::string(lower), ok);
+    return ok;
+  }
+
+  // canonical_domain(host, {.tld_check = opt.tld_check, .unicode = unicode}),
+  // with the TLD looked up in the cache: the A-label form is built without the
+  // TLD check, then its last label checked (the same test canonical_domain makes).
+  std::optional<std::string> domain_value(std::string_view host, bool unicode) {
+    if (unicode || !opt.tld_check)
+      return canonical_domain(host, {.tld_check = opt.tld_check, .unicode = unicode});
+    auto d = canonical_domain(host, {.tld_check = false, .unicode = false});
+    if (d && !icann_tld(std::string_view(*d).substr(d->rfind('.') + 1))) return std::nullopt;
+    return d;
+  }
 
   void scan(std::string_view raw, std::vector<Hit>& out) {
     hits.clear();
@@ -225,28 +250,59 @@ struct Scanner::Impl {
     std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.b < b.b; });
     tokens();
     regex_types();
-    // Stable insertion sort for the usual few hits per record, mostly in order
-    // already; a merge sort for many (insertion would be quadratic).
     const auto by_begin = [](const Hit& a, const Hit& b) { return a.begin < b.begin; };
-    if (hits.size() > 32 && !std::is_sorted(hits.begin(), hits.end(), by_begin))
-      std::stable_sort(hits.begin(), hits.end(), by_begin);
-    for (std::size_t i = 1; i < hits.size(); ++i) {
-      if (hits[i - 1].begin <= hits[i].begin) continue;
-      Hit h = std::move(hits[i]);
-      std::size_t j = i;
-      for (; j > 0 && hits[j - 1].begin > h.begin; --j) hits[j] = std::move(hits[j - 1]);
-      hits[j] = std::move(h);
+    const bool in_order = std::is_sorted(hits.begin(), hits.end(), by_begin);
+    if (!in_order && want(Type::kSessionKey)) {
+      // Stable insertion sort for the usual few hits per record, mostly in
+      // order already; a merge sort for many (insertion would be quadratic).
+      if (hits.size() > 32) std::stable_sort(hits.begin(), hits.end(), by_begin);
+      for (std::size_t i = 1; i < hits.size(); ++i) {
+        if (hits[i - 1].begin <= hits[i].begin) continue;
+        Hit h = std::move(hits[i]);
+        std::size_t j = i;
+        for (; j > 0 && hits[j - 1].begin > h.begin; --j) hits[j] = std::move(hits[j - 1]);
+        hits[j] = std::move(h);
+      }
     }
     if (want(Type::kSessionKey)) drop_hashes_of_session_keys();
+    // Out of order (URLs and e-mail addresses are found before the tokens
+    // around them, and with session keys not wanted): a stable sort of indices
+    // by begin, then each hit moved once.
+    const bool by_index = !in_order && !want(Type::kSessionKey);
+    if (by_index) {
+      order.resize(hits.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+      const auto idx_by_begin = [&](std::uint32_t a, std::uint32_t b) {
+        return hits[a].begin < hits[b].begin;
+      };
+      if (order.size() > 32) {
+        std::stable_sort(order.begin(), order.end(), idx_by_begin);
+      } else {
+        for (std::size_t i = 1; i < order.size(); ++i) {
+          const std::uint32_t v = order[i];
+          std::size_t j = i;
+          for (; j > 0 && idx_by_begin(v, order[j - 1]); --j) order[j] = order[j - 1];
+          order[j] = v;
+        }
+      }
+    }
     for (Hit& h : hits) {
       h.defanged = defanged(h.begin, h.end);
       if (refanged) {
         h.begin = rf.map[h.begin];
         h.end = rf.map[h.end];
       }
-      out.push_back(std::move(h));
+    }
+    if (by_index) {
+      if (out.empty()) out.reserve(order.size());
+      for (std::uint32_t i : order) out.push_back(std::move(hits[i]));
+    } else if (out.empty()) {
+      out.swap(hits);  // no moves: `hits` takes out's (empty) buffer for next time
+    } else {
+      for (Hit& h : hits) out.push_back(std::move(h));
     }
   }
+  std::vector<std::uint32_t> order;
 
   // A staging key of 32 hex digits is a session key, not an MD5: the context
   // that found it is the more specific one. `hits` is sorted by begin.
@@ -304,7 +360,9 @@ struct Scanner::Impl {
         if (auto v4 = canonical_ipv4(host)) {
           host_value = *v4;
           host_type = Type::kIpv4;
-        } else if (!canonical_domain(host, {.tld_check = false, .min_two_labels = false})) {
+        } else if (auto d = canonical_domain(host, {.tld_check = false, .min_two_labels = false})) {
+          host_value = std::move(*d);
+        } else {
           continue;
         }
       }
@@ -363,6 +421,14 @@ struct Scanner::Impl {
     if (!want(Type::kDomain)) return;
     std::string_view host = t.substr(b, e - b);
     while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+    if (!opt.unicode) {
+      // `value`: urls()'s canonical_domain of this host, made without the TLD
+      // and two-label checks; the same name with them when it passes both.
+      if (value.find('.') == std::string::npos) return;
+      if (opt.tld_check && !icann_tld(std::string_view(value).substr(value.rfind('.') + 1))) return;
+      add(Type::kDomain, value, b, b + host.size(), true);
+      return;
+    }
     if (auto d = canonical_domain(host, {.tld_check = opt.tld_check, .unicode = opt.unicode}))
       add(Type::kDomain, std::move(*d), b, b + host.size(), true);
   }
@@ -388,8 +454,7 @@ struct Scanner::Impl {
       while (de < t.size() && de - k <= 256 && (cls(t[de]) & kRun) && t[de] != ':') ++de;
       while (de > k + 1 && (t[de - 1] == '.' || t[de - 1] == '-')) --de;
       if (de == k + 1) continue;
-      auto domain = canonical_domain(t.substr(k + 1, de - k - 1),
-                                     {.tld_check = opt.tld_check, .unicode = opt.unicode});
+      auto domain = domain_value(t.substr(k + 1, de - k - 1), opt.unicode);
       if (!domain) continue;
       add(Type::kEmail, text::to_lower_ascii(t.substr(lb, k - lb)) + "@" + *domain, lb, de);
       covered.push_back({lb, de});
@@ -542,8 +607,8 @@ struct Scanner::Impl {
       std::uint64_t mask = ~std::uint64_t{0};
       if (w == b / 64) mask &= ~std::uint64_t{0} << (b % 64);
       if ((w + 1) * 64 > e && e % 64 != 0) mask &= ~std::uint64_t{0} >> (64 - e % 64);
-      k.dots += static_cast<std::size_t>(__builtin_popcountll(bits[w].dot & mask));
-      k.dashes += static_cast<std::size_t>(__builtin_popcountll(bits[w].dash & mask));
+      k.dots += count_bits(bits[w].dot & mask);
+      k.dashes += count_bits(bits[w].dash & mask);
       alpha |= bits[w].alpha & mask;
     }
     k.letters = alpha != 0;
@@ -891,10 +956,7 @@ struct Scanner::Impl {
     }
     const std::string_view lower(buf, tld.size());
     if (lower.substr(0, 4) == "xn--") return true;
-    if (auto it = tld_cache.find(lower); it != tld_cache.end()) return it->second;
-    const bool ok = is_icann_tld(lower);
-    if (tld_cache.size() < 4096) tld_cache.emplace(std::string(lower), ok);
-    return ok;
+    return icann_tld(lower);
   }
 
   void domain(std::size_t b, std::size_t e) {
@@ -904,7 +966,7 @@ struct Scanner::Impl {
       if (e < t.size() && t[e] == '(') return;  // a method call: $shell.Run(
     }
     if (opt.tld_check && !plausible_tld(b, e)) return;
-    auto d = canonical_domain(t.substr(b, e - b), {.tld_check = opt.tld_check, .unicode = false});
+    auto d = domain_value(t.substr(b, e - b), false);
     if (!d) return;
     // After one path separator a file-extension TLD names a file; after two
     // ("//evil.com", UNC "\\\\evil.com") it names a host.
@@ -920,9 +982,20 @@ struct Scanner::Impl {
   }
 
   // ---- RE2-backed types -----------------------------------------------------
+  // Whether a type found by the built-in RE2 patterns is wanted.
+  bool builtin_regex_types() const {
+    return want(Type::kUserAgent) || want(Type::kUri) || want(Type::kSessionKey) ||
+           want(Type::kRegistry) || want(Type::kFilepath) || want(Type::kSsdeep);
+  }
+
   void regex_types() {
-    const Patterns& p = patterns();
     const std::size_t first = hits.size();
+    if (builtin_regex_types()) builtin_regex_hits();
+    custom_and_overlaps(first);
+  }
+
+  void builtin_regex_hits() {
+    const Patterns& p = patterns();
     if (want(Type::kUserAgent)) {
       if (text::ifind(t, "agent") != std::string_view::npos)
         regex_hits(p.ua_header, 1, Type::kUserAgent);
@@ -951,6 +1024,9 @@ struct Scanner::Impl {
     }
     if (want(Type::kSsdeep) && t.find(':') != std::string_view::npos)
       regex_hits(p.ssdeep, 0, Type::kSsdeep);
+  }
+
+  void custom_and_overlaps(std::size_t first) {
     if (opt.custom) {
       for (const auto& pat : opt.custom->patterns()) {
         const int group = pat.re.groups() >= 1 ? 1 : 0;
@@ -1031,7 +1107,9 @@ struct Scanner::Impl {
 
 Scanner::Scanner(ScanOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
-  patterns();  // compile the shared patterns before threads use them
+  // Compile the shared patterns before threads use them; not at all when no
+  // type needs them (compiling them all takes milliseconds).
+  if (impl_->builtin_regex_types()) patterns();
 }
 Scanner::~Scanner() = default;
 Scanner::Scanner(Scanner&&) noexcept = default;

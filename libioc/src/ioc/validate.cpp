@@ -6,6 +6,9 @@
 #include <unicode/uidna.h>
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstring>
 #include <vector>
 
@@ -84,8 +87,18 @@ std::optional<std::uint32_t> parse_ipv4(std::string_view s) noexcept {
 }
 
 std::string format_ipv4(std::uint32_t a) {
-  return std::to_string(a >> 24) + '.' + std::to_string((a >> 16) & 255) + '.' +
-         std::to_string((a >> 8) & 255) + '.' + std::to_string(a & 255);
+  // Written into a stack buffer: the result fits the short-string buffer, so
+  // the only work is the digits (this runs once per address found).
+  char buf[16];
+  char* p = buf;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const unsigned v = (a >> shift) & 255;
+    if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+    if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+    *p++ = static_cast<char>('0' + v % 10);
+    if (shift != 0) *p++ = '.';
+  }
+  return std::string(buf, static_cast<std::size_t>(p - buf));
 }
 
 std::optional<std::string> canonical_ipv4(std::string_view s) {
@@ -235,25 +248,42 @@ std::optional<std::string> canonical_domain(std::string_view s, const DomainOpti
   bool ascii = true;
   for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
   std::string name;
+  std::size_t labels = 0;
+  std::string_view tld;
   if (ascii) {
+    // One pass: lower-case into `name` and check each label as it ends (the
+    // same rules as valid_label below).
     if (s.size() > 253) return std::nullopt;
-    name = text::to_lower_ascii(s);
+    name.resize(s.size());
+    std::size_t label_b = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+      if (i == s.size() || s[i] == '.') {
+        if (i == label_b || i - label_b > 63 || name[label_b] == '-' || name[i - 1] == '-')
+          return std::nullopt;
+        ++labels;
+        tld = std::string_view(name).substr(label_b, i - label_b);
+        if (i < s.size()) name[i] = '.';
+        label_b = i + 1;
+        continue;
+      }
+      const char c = text::lower_ascii(s[i]);
+      if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-')) return std::nullopt;
+      name[i] = c;
+    }
   } else {
     auto a = idna_convert(s, true);
     if (!a) return std::nullopt;
     name = std::move(*a);
-  }
-  if (name.empty() || name.size() > 253) return std::nullopt;
-  std::size_t labels = 0;
-  std::string_view tld;
-  for (std::size_t i = 0; i <= name.size();) {
-    std::size_t dot = name.find('.', i);
-    if (dot == std::string::npos) dot = name.size();
-    const std::string_view label(name.data() + i, dot - i);
-    if (!valid_label(label)) return std::nullopt;
-    ++labels;
-    tld = label;
-    i = dot + 1;
+    if (name.empty() || name.size() > 253) return std::nullopt;
+    for (std::size_t i = 0; i <= name.size();) {
+      std::size_t dot = name.find('.', i);
+      if (dot == std::string::npos) dot = name.size();
+      const std::string_view label(name.data() + i, dot - i);
+      if (!valid_label(label)) return std::nullopt;
+      ++labels;
+      tld = label;
+      i = dot + 1;
+    }
   }
   if (options.min_two_labels && labels < 2) return std::nullopt;
   // A TLD is letters, or an A-label ("xn--p1ai"); never all digits.
@@ -318,8 +348,22 @@ std::optional<Type> hash_type_of(std::string_view hex) noexcept {
     case 128: t = Type::kSha512; break;
     default: return std::nullopt;
   }
-  for (char c : hex)
-    if (!is_hex(c)) return std::nullopt;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: a digit, or (with bit 0x20 set) 'a'..'f'.
+  const __m128i k0 = _mm_set1_epi8('0'), k9 = _mm_set1_epi8(9), k20 = _mm_set1_epi8(0x20),
+                ka = _mm_set1_epi8('a'), k5 = _mm_set1_epi8(5);
+  for (; i + 16 <= hex.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hex.data() + i));
+    const __m128i d = _mm_sub_epi8(v, k0);
+    const __m128i l = _mm_sub_epi8(_mm_or_si128(v, k20), ka);
+    const __m128i ok = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, k9), d),
+                                    _mm_cmpeq_epi8(_mm_min_epu8(l, k5), l));
+    if (_mm_movemask_epi8(ok) != 0xFFFF) return std::nullopt;
+  }
+#endif
+  for (; i < hex.size(); ++i)
+    if (!is_hex(hex[i])) return std::nullopt;
   return t;
 }
 

@@ -262,3 +262,29 @@ TEST_CASE("scanner: registry keys in PowerShell code end at the code", "[ioc][sc
   CHECK(found("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon x", opt) ==
         V{"registry HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon"});
 }
+
+TEST_CASE("scanner: hits in input order, URLs and e-mails among the tokens", "[ioc][scanner]") {
+  // URLs and e-mail addresses are found before the tokens around them; the
+  // hits still come out ordered by position, derived hosts right after their URL.
+  const std::string text =
+      "1.2.3.4 hxxp://Evil[.]COM/a 5.6.7.8 bob@Mail.Example.org 9.9.9.9 https://[2001:db8::1]/x";
+  CHECK(found(text) == std::vector<std::string>{"ipv4 1.2.3.4", "url http://evil.com/a",
+                                                "domain evil.com", "ipv4 5.6.7.8",
+                                                "email bob@mail.example.org", "ipv4 9.9.9.9",
+                                                "url https://[2001:db8::1]/x", "ipv6 2001:db8::1"});
+  // Hits append to a vector that already holds some, with raw offsets.
+  ioc::scan::Scanner scanner;
+  std::vector<Hit> hits;
+  scanner.scan("a.example.com", hits);
+  scanner.scan("x 10.0.0.1 http://b.example.com/", hits);
+  REQUIRE(hits.size() == 4);
+  CHECK(hits[0].value == "a.example.com");
+  CHECK(hits[1].value == "10.0.0.1");
+  CHECK(hits[1].begin == 2);
+  CHECK(hits[2].value == "http://b.example.com/");
+  CHECK(hits[3].value == "b.example.com");
+  CHECK(hits[3].derived);
+  // A URL host that is one label, or not under an ICANN TLD, is no domain hit.
+  CHECK(found("http://localhost/x http://a.notatld/") ==
+        std::vector<std::string>{"url http://localhost/x", "url http://a.notatld/"});
+}

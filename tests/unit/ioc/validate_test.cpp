@@ -120,3 +120,49 @@ TEST_CASE("refang: defang for tickets", "[ioc][refang]") {
   CHECK(defang(Type::kIpv6, "2001:db8::1") == "2001[:]db8[:][:]1");
   CHECK(defang(Type::kMd5, "abc") == "abc");
 }
+
+TEST_CASE("validate: fast paths agree with the plain definitions", "[ioc][validate]") {
+  // format_ipv4 writes digits itself: every octet width, at every position.
+  for (std::uint32_t octet : {0u, 5u, 9u, 10u, 99u, 100u, 199u, 200u, 255u})
+    for (int shift = 0; shift < 32; shift += 8) {
+      const std::uint32_t a = (octet << shift) | (shift == 0 ? 0x01020300u : 7u);
+      const std::string want = std::to_string(a >> 24) + '.' + std::to_string((a >> 16) & 255) +
+                               '.' + std::to_string((a >> 8) & 255) + '.' + std::to_string(a & 255);
+      CHECK(format_ipv4(a) == want);
+    }
+  // hash_type_of checks 16 bytes at a time: each bad byte at each position.
+  for (std::size_t len : {32u, 40u, 64u, 128u}) {
+    const std::string good(len, 'a');
+    CHECK(hash_type_of(good));
+    CHECK(hash_type_of(std::string(len, 'F')));
+    CHECK(hash_type_of(std::string(len, '9')));
+    for (char bad : {'/', ':', '@', 'G', '`', 'g', 'z', ' ', '\0', '\x80', '\xc1', '\xe6'})
+      for (std::size_t pos = 0; pos < len; pos += 7) {
+        std::string s = good;
+        s[pos] = bad;
+        CHECK_FALSE(hash_type_of(s));
+        s = good;
+        s[len - 1] = bad;
+        CHECK_FALSE(hash_type_of(s));
+      }
+  }
+  // canonical_domain's one-pass ASCII check: label rules at the edges.
+  CHECK(canonical_domain("A-B.Example.COM") == "a-b.example.com");
+  CHECK(canonical_domain("a.b.c.d.e.f.com.") == "a.b.c.d.e.f.com");
+  CHECK(canonical_domain(std::string(63, 'x') + ".com"));
+  CHECK_FALSE(canonical_domain(std::string(64, 'x') + ".com"));
+  CHECK_FALSE(canonical_domain("-a.com"));
+  CHECK_FALSE(canonical_domain("a-.com"));
+  CHECK_FALSE(canonical_domain("a.-com"));
+  CHECK_FALSE(canonical_domain("a..com"));
+  CHECK_FALSE(canonical_domain(".a.com"));
+  CHECK_FALSE(canonical_domain("a_b.com"));
+  CHECK_FALSE(canonical_domain("a.com-"));
+  CHECK_FALSE(canonical_domain("a.c0m"));
+  CHECK_FALSE(canonical_domain("com"));
+  CHECK(canonical_domain("com", {.tld_check = true, .min_two_labels = false}) == "com");
+  CHECK(canonical_domain("x.notatld", {.tld_check = false}) == "x.notatld");
+  CHECK_FALSE(canonical_domain("x.notatld"));
+  CHECK_FALSE(canonical_domain("x.xn--zzzzzz-zz", {.tld_check = false}));
+  CHECK(canonical_domain("A.XN--P1AI") == "a.xn--p1ai");
+}
