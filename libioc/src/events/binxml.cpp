@@ -18,6 +18,8 @@
 // UTF-16), 0x0d/0x0e a substitution (index 2, type 1).
 #include "binxml.hpp"
 
+#include "ioc/core/civil.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -431,18 +433,6 @@ void put_hex(std::uint64_t v, int digits, bool upper, std::string& out) {
   for (int i = digits - 1; i >= 0; --i) out += d[(v >> (4 * i)) & 0xf];
 }
 
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-}
-
 /// FILETIME as libevtx writes SystemTime: "2020-03-21T21:45:04.908857700Z".
 bool put_filetime(std::uint64_t ticks, std::string& out) {
   if (ticks == 0) return false;
@@ -453,7 +443,7 @@ bool put_filetime(std::uint64_t ticks, std::string& out) {
   const auto rem = static_cast<unsigned>(secs % 86400u);
   std::int64_t y;
   unsigned m, d;
-  civil_from_days(days - kDays1601To1970, y, m, d);
+  core::civil_from_days(days - kDays1601To1970, y, m, d);
   if (y < 1601 || y > 9999) return false;
   char buf[48];
   const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%07u00Z",

@@ -6,6 +6,8 @@
 // per-shape code only finds where a shape keeps its fields.
 #include "ioc/events/process_event.hpp"
 
+#include "ioc/core/civil.hpp"
+
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
@@ -15,6 +17,9 @@
 #include <cstdio>
 #include <optional>
 #include <utility>
+
+using ioc::core::civil_from_days;
+using ioc::core::days_from_civil;
 
 namespace ioc::events {
 namespace {
@@ -212,28 +217,6 @@ std::string normalize_integrity(std::string_view s) {
   for (const auto& [sid, name] : kLabels)
     if (iequals(s, sid)) return std::string(name);
   return std::string(s);
-}
-
-// days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
 }
 
 /// "2017-08-22 23:21:35.219" (UTC) -> "2017-08-22T23:21:35.219Z"; an offset

@@ -27,8 +27,11 @@
 #include <mutex>
 #include <utility>
 
+#include "ioc/core/civil.hpp"
 #include "ioc/ioc/validate.hpp"
 #include "ioc/text/ascii.hpp"
+
+using ioc::core::days_from_civil;
 
 namespace ioc::x509 {
 namespace {
@@ -345,16 +348,6 @@ std::string digest_hex(X509* x, const std::string& der, const EVP_MD* md) {
   const bool ok = x != nullptr ? X509_digest(x, md, buf, &n) == 1
                                : EVP_Digest(der.data(), der.size(), buf, &n, md, nullptr) == 1;
   return ok ? hex_upper(buf, n, false) : std::string();
-}
-
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 struct TimePoint {
