@@ -458,7 +458,12 @@ ChainResult run_cmdchain(const io::InputOptions& input, const ChainOptions& o, i
         for (std::size_t i = 0; i < count; ++i)
           if (keep[i]) hints[i] = decoded_hint(decoded(forest.node(i)));
       }
-      const RenderInput in{forest, keep, std::move(hints), rules.marks, o.wide, "cmdchain"};
+      // The page title names the inputs (file names, not their directories).
+      std::string title = "cmdchain:";
+      for (const std::string& p : input.paths.empty() ? std::vector<std::string>{"-"} : input.paths)
+        title += " " + (p == "-" ? std::string(kStdinName)
+                                 : std::filesystem::path(p).filename().string());
+      const RenderInput in{forest, keep, std::move(hints), rules.marks, o.wide, std::move(title)};
       std::string doc;
       switch (o.format) {
         case ChainFormat::kDot: doc = render_dot(in); break;
