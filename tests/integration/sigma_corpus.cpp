@@ -18,10 +18,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +27,9 @@
 #include "ioc/events/evtx.hpp"
 #include "ioc/events/process_event.hpp"
 #include "ioc/events/record_assembler.hpp"
+#include "ioc/io/file.hpp"
 #include "ioc/sigma/rules.hpp"
+#include "ioc/text/ascii.hpp"
 
 namespace fs = std::filesystem;
 using ioc::events::EventReader;
@@ -39,10 +39,9 @@ using ioc::events::ProcessEvent;
 namespace {
 
 std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = ioc::io::read_file(p.string(), 64u * 1024 * 1024);
+  if (!text) std::cout << "  " << text.error().message << "\n";
+  return text ? std::move(*text) : std::string();
 }
 
 /// The JSON documents of a regression file (concatenated pretty-printed
@@ -56,14 +55,10 @@ std::vector<std::string> split_json(std::string_view text) {
   const auto on_error = [&](std::string_view m, std::uint64_t line) {
     std::cout << "  JSON split error at line " << line << ": " << m << "\n";
   };
-  std::uint64_t n = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    assembler.feed(text.substr(pos, nl - pos), ++n, on_record, on_error);
-    pos = nl + 1;
-  }
+  ioc::text::for_each_line(text, [&](std::size_t n, std::string_view line) {
+    assembler.feed(line, n, on_record, on_error);
+    return true;
+  });
   assembler.finish(on_error);
   return out;
 }

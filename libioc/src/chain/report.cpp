@@ -1,7 +1,6 @@
 #include "ioc/chain/report.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -70,12 +69,10 @@ class Decoder {
  private:
   // Cheap gate before the peeler: an encoded-command switch or a base64 call.
   static bool looks_encoded(std::string_view s) {
-    std::string lower;
-    lower.reserve(std::min<std::size_t>(s.size(), 4096));
-    for (char c : s.substr(0, 4096))
-      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower.find(" -e") != std::string::npos || lower.find(" /e") != std::string::npos ||
-           lower.find("frombase64string") != std::string::npos;
+    s = s.substr(0, 4096);
+    return text::ifind(s, " -e") != std::string_view::npos ||
+           text::ifind(s, " /e") != std::string_view::npos ||
+           text::ifind(s, "frombase64string") != std::string_view::npos;
   }
 
   std::map<std::string, std::optional<Decoded>> cache_;
@@ -353,11 +350,9 @@ int level_rank(std::string_view level) {
 }
 
 std::string default_rules_dir() {
-  for (const auto& dir : recipe::recipe_search_path()) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(dir / "sigma", ec)) return (dir / "sigma").string();
-  }
-  return {};
+  const auto dir = recipe::find_on_search_path("sigma");
+  std::error_code ec;
+  return std::filesystem::is_directory(dir, ec) ? dir.string() : std::string();
 }
 
 ChainResult run_cmdchain(const io::InputOptions& input, const ChainOptions& o, io::Output& out,

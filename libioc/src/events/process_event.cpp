@@ -7,6 +7,7 @@
 #include "ioc/events/process_event.hpp"
 
 #include "ioc/core/civil.hpp"
+#include "ioc/text/ascii.hpp"
 
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
@@ -126,35 +127,12 @@ constexpr std::array<std::string_view, 5> kTimeNames = {"SystemTime", "TimeCreat
 // ---------------------------------------------------------------------------
 // Small helpers.
 
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
 char upper(char c) noexcept {
   return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 bool icontains(std::string_view hay, std::string_view needle) noexcept {
-  if (needle.size() > hay.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-    if (iequals(hay.substr(i, needle.size()), needle)) return true;
-  return false;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
+  return text::ifind(hay, needle) != std::string_view::npos;
 }
 
 std::string_view strip_bom(std::string_view s) noexcept {
@@ -164,7 +142,7 @@ std::string_view strip_bom(std::string_view s) noexcept {
 
 /// Decimal, or hex with a 0x prefix ("0x1a2c"); nullopt when not a number.
 std::optional<std::uint64_t> parse_uint(std::string_view s) noexcept {
-  s = trim(s);
+  s = text::trim_space(s);
   if (s.empty()) return std::nullopt;
   std::uint64_t v = 0;
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -195,7 +173,7 @@ std::optional<std::uint64_t> parse_uint(std::string_view s) noexcept {
 
 /// "{b34bc01c-...}" -> "B34BC01C-...".
 std::string normalize_guid(std::string_view s) {
-  s = trim(s);
+  s = text::trim_space(s);
   if (!s.empty() && s.front() == '{') s.remove_prefix(1);
   if (!s.empty() && s.back() == '}') s.remove_suffix(1);
   std::string out(s);
@@ -213,9 +191,9 @@ std::string normalize_integrity(std::string_view s) {
       {"S-1-16-12288", "High"},
       {"S-1-16-16384", "System"},
   }};
-  s = trim(s);
+  s = text::trim_space(s);
   for (const auto& [sid, name] : kLabels)
-    if (iequals(s, sid)) return std::string(name);
+    if (text::iequals(s, sid)) return std::string(name);
   return std::string(s);
 }
 
@@ -223,7 +201,7 @@ std::string normalize_integrity(std::string_view s) {
 /// ("+0000", "-04:00") is converted to UTC; sub-second digits are kept. Text
 /// in another form is returned trimmed, as given.
 std::string normalize_time(std::string_view s) {
-  s = trim(s);
+  s = text::trim_space(s);
   auto num = [&](std::size_t pos, std::size_t len, unsigned& out) {
     if (pos + len > s.size()) return false;
     out = 0;
@@ -248,9 +226,10 @@ std::string normalize_time(std::string_view s) {
     frac = s.substr(i + 1, j - i - 1);
     i = j;
   }
-  std::string_view zone = trim(s.substr(i));
+  std::string_view zone = text::trim_space(s.substr(i));
   int offset_min = 0;
-  if (zone.empty() || zone == "Z" || zone == "z" || iequals(zone, "UTC") || iequals(zone, "GMT")) {
+  if (zone.empty() || zone == "Z" || zone == "z" || text::iequals(zone, "UTC") ||
+      text::iequals(zone, "GMT")) {
     offset_min = 0;
   } else if (zone[0] == '+' || zone[0] == '-') {
     unsigned oh = 0, om = 0;
@@ -305,7 +284,7 @@ struct RawRecord {
 
 const std::string* find_field(const RawRecord& r, std::string_view name) {
   for (const auto& [k, v] : r.data)
-    if (iequals(k, name)) return &v;
+    if (text::iequals(k, name)) return &v;
   return nullptr;
 }
 
@@ -313,7 +292,7 @@ const std::string* find_field(const RawRecord& r, std::string_view name) {
 std::string_view field_value(const RawRecord& r, std::string_view name) {
   const std::string* v = find_field(r, name);
   if (v == nullptr) return {};
-  std::string_view t = trim(*v);
+  std::string_view t = text::trim_space(*v);
   return t == "-" ? std::string_view{} : t;
 }
 
@@ -389,7 +368,7 @@ ParseResult build(RawRecord& raw) {
     r.event.source = "sysmon";
   } else if (id == 4688) {
     if (!raw.provider.empty() ? !icontains(raw.provider, "Security-Auditing")
-                              : (!raw.channel.empty() && !iequals(raw.channel, "Security")))
+                              : (!raw.channel.empty() && !text::iequals(raw.channel, "Security")))
       return r;
     r.event.source = "security";
   } else {
@@ -418,7 +397,7 @@ ParseResult build(RawRecord& raw) {
     if (e.user.empty()) e.user = join_account(acct[2], acct[3]);
   }
   if (e.time.empty() && !raw.time.empty()) e.time = normalize_time(raw.time);
-  e.host = std::string(trim(raw.host));
+  e.host = std::string(text::trim_space(raw.host));
   if (e.image.empty() && e.command_line.empty()) {
     return error("process-creation event (EventID " + std::to_string(id) +
                  ") has neither Image nor CommandLine");
@@ -681,7 +660,7 @@ std::string first_of(const RawRecord& raw, const auto& names) {
 /// Flattened records: NXLog/OTRF JSON, Splunk extracted fields, CSV rows.
 ParseResult build_flat(RawRecord& raw) {
   for (std::string_view n : kEventIdNames) {
-    if (const std::string* v = find_field(raw, n); v && !trim(*v).empty()) {
+    if (const std::string* v = find_field(raw, n); v && !text::trim_space(*v).empty()) {
       set_event_id_text(raw, *v);
       break;
     }
@@ -700,7 +679,7 @@ ParseResult parse_json_root(JsonElement root, std::vector<JsonMember>& members) 
   if (const auto res = find_member(root, "result"); res && res->is_object()) rec = *res;
   std::string_view raw_xml;
   if (const auto m = find_member(rec, "_raw"); m && m->get(raw_xml) == simdjson::SUCCESS) {
-    const std::string_view x = trim(raw_xml);
+    const std::string_view x = text::trim_space(raw_xml);
     if (!x.empty() && x.front() == '<') {
       ParseResult r = parse_xml(x);
       // The endpoint named by the XML wins; Splunk's `host` is a fallback.
@@ -842,7 +821,7 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 
 ParseResult EventReader::parse_line(std::string_view line) {
   if (line.size() > kMaxLine) return error("line longer than 16 MiB");
-  const std::string_view t = trim(strip_bom(line));
+  const std::string_view t = text::trim_space(strip_bom(line));
   if (t.empty()) return {};
   if (t.front() == '<') return parse_xml(t);
   if (t.front() == '{' || t.front() == '[') return impl_->json.parse(t);
@@ -858,9 +837,9 @@ bool EventReader::parse_csv_header(std::string_view line, std::string* error_out
   };
   if (line.size() > kMaxLine) return fail("CSV header longer than 16 MiB");
   line = strip_bom(line);
-  if (trim(line).empty()) return fail("empty CSV header");
+  if (text::trim_space(line).empty()) return fail("empty CSV header");
   if (!split_csv(line, impl_->columns)) return fail("unterminated quoted field in CSV header");
-  for (std::string& c : impl_->columns) c = std::string(trim(c));
+  for (std::string& c : impl_->columns) c = std::string(text::trim_space(c));
   impl_->have_header = true;
   return true;
 }
@@ -868,7 +847,7 @@ bool EventReader::parse_csv_header(std::string_view line, std::string* error_out
 ParseResult EventReader::parse_csv_row(std::string_view line) {
   if (!impl_->have_header) return error("CSV row before a header");
   if (line.size() > kMaxLine) return error("line longer than 16 MiB");
-  if (trim(line).empty()) return {};
+  if (text::trim_space(line).empty()) return {};
   if (!split_csv(line, impl_->cells)) return error("unterminated quoted field in CSV row");
   RawRecord raw;
   const std::size_t n = std::min(impl_->cells.size(), impl_->columns.size());
@@ -880,14 +859,14 @@ ParseResult EventReader::parse_csv_row(std::string_view line) {
 }
 
 bool EventReader::looks_like_csv_header(std::string_view line) {
-  line = trim(strip_bom(line));
+  line = text::trim_space(strip_bom(line));
   if (line.empty() || line.front() == '{' || line.front() == '<' || line.front() == '[')
     return false;
   std::vector<std::string> cols;
   if (line.size() > kMaxLine || !split_csv(line, cols)) return false;
   for (const std::string& c : cols) {
-    const std::string_view name = trim(c);
-    if (iequals(name, "CommandLine") || iequals(name, "Image")) return true;
+    const std::string_view name = text::trim_space(c);
+    if (text::iequals(name, "CommandLine") || text::iequals(name, "Image")) return true;
   }
   return false;
 }

@@ -96,6 +96,14 @@ std::vector<fs::path> recipe_search_path() {
   return dirs;
 }
 
+fs::path find_on_search_path(std::string_view name) {
+  for (const fs::path& dir : recipe_search_path()) {
+    std::error_code ec;
+    if (fs::exists(dir / name, ec)) return dir / name;
+  }
+  return {};
+}
+
 std::vector<NamedRecipe> list_recipes() {
   std::map<std::string, NamedRecipe> found;
   for (const fs::path& dir : recipe_search_path()) {

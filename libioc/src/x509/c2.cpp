@@ -474,14 +474,10 @@ Result<C2Rules> load_c2_rules(const std::string& path) {
 }
 
 std::string default_c2_rules_path() {
-  // Where the recipes are: $IOC_RECIPE_PATH, the installed data, the source tree.
-  namespace fs = std::filesystem;
-  for (const fs::path& dir : recipe::recipe_search_path()) {
-    std::error_code ec;
-    if (fs::is_regular_file(dir / "c2-certificates.json", ec))
-      return (dir / "c2-certificates.json").string();
-  }
-  return (fs::path(IOC_INSTALL_DATA_DIR) / "recipes" / "c2-certificates.json").string();
+  const auto found = recipe::find_on_search_path("c2-certificates.json");
+  if (!found.empty()) return found.string();
+  return (std::filesystem::path(IOC_INSTALL_DATA_DIR) / "recipes" / "c2-certificates.json")
+      .string();
 }
 
 void add_flags(Summary& summary, const C2Rules& rules) {

@@ -20,6 +20,8 @@
 
 #include "ioc/codec/inflate.hpp"
 #include "ioc/events/process_event.hpp"
+#include "ioc/events/record_assembler.hpp"
+#include "ioc/text/ascii.hpp"
 
 using ioc::events::EventReader;
 using ioc::events::EvtxReader;
@@ -87,27 +89,21 @@ std::vector<Record> read_memory(std::string_view bytes, bool recovered = false) 
 }
 
 /// Top-level JSON objects of a file holding one or more pretty-printed
-/// objects back to back (the SigmaHQ regression twins).
+/// objects back to back (the SigmaHQ regression twins), split as cmdchain
+/// splits them.
 std::vector<std::string> split_json_objects(std::string_view text) {
   std::vector<std::string> out;
-  int depth = 0;
-  bool in_string = false;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{') {
-      if (depth++ == 0) start = i;
-    } else if (c == '}') {
-      if (--depth == 0) out.emplace_back(text.substr(start, i - start + 1));
-    }
-  }
+  ioc::events::RecordAssembler assembler;
+  const auto on_record = [&](std::string_view r, std::uint64_t) {
+    if (!r.empty()) out.emplace_back(r);
+  };
+  const auto on_error = [](std::string_view message, std::uint64_t) { FAIL(message); };
+  std::uint64_t n = 0;
+  ioc::text::for_each_line(text, [&](std::size_t, std::string_view line) {
+    assembler.feed(line, ++n, on_record, on_error);
+    return true;
+  });
+  assembler.finish(on_error);
   return out;
 }
 

@@ -35,6 +35,10 @@ struct NamedRecipe {
 /// The directories searched for named recipes, in order (existing ones only).
 std::vector<std::filesystem::path> recipe_search_path();
 
+/// The first `name` (a file or a directory) in a directory of the search path,
+/// e.g. "c2-certificates.json" or "sigma"; empty when none has it.
+std::filesystem::path find_on_search_path(std::string_view name);
+
 /// Every named recipe on the search path (first one wins for a name), by name.
 std::vector<NamedRecipe> list_recipes();
 
