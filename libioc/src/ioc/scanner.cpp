@@ -210,7 +210,19 @@ struct Scanner::Impl {
 
   bool want(Type type) const { return has(opt.types, type); }
 
+  // URL and e-mail hits are found first, kept aside in `early` (by begin), and
+  // put into `hits` as the token pass reaches their place: then the hits of a
+  // record are usually in order already and are handed over without a move.
+  std::vector<Hit> early;
+  std::size_t early_next = 0;
+
+  void flush_early(std::size_t upto) {
+    while (early_next < early.size() && early[early_next].begin <= upto)
+      hits.push_back(std::move(early[early_next++]));
+  }
+
   void add(Type type, std::string value, std::size_t b, std::size_t e, bool derived = false) {
+    if (early_next < early.size()) flush_early(b);
     Hit& h = hits.emplace_back();
     h.type = type;
     h.value = std::move(value);
@@ -221,12 +233,39 @@ struct Scanner::Impl {
 
   bool defanged(std::size_t b, std::size_t e) const { return refanged && rf.changed(b, e); }
 
-  // is_icann_tld, remembered per scanner (most text names few TLDs).
+  // is_icann_tld, remembered per scanner (most text names few TLDs). Labels of
+  // up to 8 bytes (nearly all) are packed into a word and kept in a small
+  // open-addressing table; longer ones in a map.
+  struct TldSlot {
+    std::uint64_t key = 0;  // 0: empty (a TLD is never empty)
+    bool ok = false;
+  };
+  std::array<TldSlot, 1024> tld_table{};
+  std::size_t tld_table_used = 0;
+
   bool icann_tld(std::string_view lower) {
-    if (auto it = tld_cache.find(lower); it != tld_cache.end()) return it->second;
-    const bool ok = is_icann_tld(lower);
-    if (tld_cache.size() < 4096) tld_cache.emplace(std::string(lower), ok);
-    return ok;
+    if (lower.empty() || lower.size() > 8) {
+      if (auto it = tld_cache.find(lower); it != tld_cache.end()) return it->second;
+      const bool ok = is_icann_tld(lower);
+      if (tld_cache.size() < 4096) tld_cache.emplace(std::string(lower), ok);
+      return ok;
+    }
+    std::uint64_t key = 0;
+    std::memcpy(&key, lower.data(), lower.size());
+    std::size_t h = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 54);
+    for (std::size_t probes = 0; probes < 16; ++probes, h = (h + 1) % tld_table.size()) {
+      TldSlot& slot = tld_table[h];
+      if (slot.key == key) return slot.ok;
+      if (slot.key == 0) {
+        const bool ok = is_icann_tld(lower);
+        if (tld_table_used < tld_table.size() / 2) {
+          slot = {key, ok};
+          ++tld_table_used;
+        }
+        return ok;
+      }
+    }
+    return is_icann_tld(lower);
   }
 
   // canonical_domain(host, {.tld_check = opt.tld_check, .unicode = unicode}),
@@ -245,10 +284,20 @@ struct Scanner::Impl {
     covered.clear();
     refanged = opt.refang && refang(raw, {.loose = opt.loose}, rf);
     t = refanged ? std::string_view(rf.text) : raw;
+    build_bits();
+    early.clear();
+    early_next = 0;
     if (want(Type::kUrl)) urls();
     if (want(Type::kEmail)) emails();
     std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.b < b.b; });
+    if (!hits.empty()) {
+      early.swap(hits);  // `hits` takes early's empty buffer
+      const auto by_begin = [](const Hit& a, const Hit& b) { return a.begin < b.begin; };
+      if (!std::is_sorted(early.begin(), early.end(), by_begin))
+        std::stable_sort(early.begin(), early.end(), by_begin);
+    }
     tokens();
+    flush_early(std::numeric_limits<std::size_t>::max());
     regex_types();
     const auto by_begin = [](const Hit& a, const Hit& b) { return a.begin < b.begin; };
     const bool in_order = std::is_sorted(hits.begin(), hits.end(), by_begin);
@@ -319,10 +368,26 @@ struct Scanner::Impl {
   }
 
   // ---- URLs -------------------------------------------------------------
+  // The first "://" at or after pos, found from the colon bitmap; npos if none.
+  std::size_t next_scheme_sep(std::size_t pos) const {
+    std::size_t w = pos / 64;
+    if (w >= bits.size()) return std::string_view::npos;
+    std::uint64_t word = bits[w].colon & (~std::uint64_t{0} << (pos % 64));
+    while (true) {
+      while (word == 0) {
+        if (++w >= bits.size()) return std::string_view::npos;
+        word = bits[w].colon;
+      }
+      const std::size_t k = w * 64 + static_cast<std::size_t>(__builtin_ctzll(word));
+      if (k + 2 < t.size() && t[k + 1] == '/' && t[k + 2] == '/') return k;
+      word &= word - 1;
+    }
+  }
+
   void urls() {
     std::size_t pos = 0;
     while (true) {
-      const std::size_t k = t.find("://", pos);
+      const std::size_t k = next_scheme_sep(pos);
       if (k == std::string_view::npos) return;
       pos = k + 3;
       std::size_t s = k;
@@ -377,10 +442,12 @@ struct Scanner::Impl {
       if (end < t.size() && (t[end] == '/' || t[end] == '?' || t[end] == '#'))
         while (end < t.size() && !(cls(t[end]) & kUrlStop)) ++end;
       end = trim_url_end(s, host_e, end);
-      std::string value = text::to_lower_ascii(t.substr(s, host_e - s));
-      // Userinfo keeps its case; only scheme and host are lower-cased.
-      if (host_b > a) value.replace(k - s + 3, host_b - a, t.substr(a, host_b - a));
-      value.append(t.substr(host_e, end - host_e));
+      // Scheme and host lower-cased; userinfo and the rest as written.
+      std::string value(end - s, '\0');
+      char* out = value.data();
+      for (std::size_t c = s; c < host_e; ++c)
+        *out++ = c >= a && c < host_b ? t[c] : text::lower_ascii(t[c]);
+      std::memcpy(out, t.data() + host_e, end - host_e);
       add(Type::kUrl, std::move(value), s, end);
       covered.push_back({s, end});
       if (opt.derived) derived_host(host_type, host_value, host_b, host_e);
@@ -485,16 +552,18 @@ struct Scanner::Impl {
   };
   std::vector<Bits> bits;
 
-  void build_bits() {
-    const std::size_t n = t.size();
-    bits.assign((n + 63) / 64, Bits{});
-    std::size_t i = 0;
+  // The bitmaps of 64 bytes at p, built in registers (16 bytes per step).
+  static Bits classify64(const char* p) {
+    Bits w;
 #if defined(__SSE2__)
     const __m128i k20 = _mm_set1_epi8(0x20), ka = _mm_set1_epi8('a'), k25 = _mm_set1_epi8(25),
                   k0 = _mm_set1_epi8('0'), k9 = _mm_set1_epi8(9), kdot = _mm_set1_epi8('.'),
                   kdash = _mm_set1_epi8('-'), kcolon = _mm_set1_epi8(':');
-    for (; i + 16 <= n; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    const auto mask = [](__m128i m) {
+      return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m)));
+    };
+    for (unsigned k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
       const __m128i la = _mm_sub_epi8(_mm_or_si128(v, k20), ka);
       const __m128i letter = _mm_cmpeq_epi8(_mm_min_epu8(la, k25), la);
       const __m128i dd = _mm_sub_epi8(v, k0);
@@ -504,32 +573,40 @@ struct Scanner::Impl {
       const __m128i dash = _mm_cmpeq_epi8(v, kdash);
       const __m128i any =
           _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(_mm_or_si128(dot, colon), dash));
-      const auto high = static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(v)));
-      const auto run =
-          static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(any))) | high;
-      Bits& w = bits[i / 64];
-      const unsigned shift = i % 64;
-      w.run |= run << shift;
+      const std::uint64_t high = mask(v);
+      const unsigned shift = 16 * k;
+      w.run |= (mask(any) | high) << shift;
       w.high |= high << shift;
-      w.dot |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(dot))) << shift;
-      w.colon |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(colon)))
-                 << shift;
-      w.alpha |=
-          (static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(letter))) | high)
-          << shift;
-      w.dash |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(dash))) << shift;
+      w.dot |= mask(dot) << shift;
+      w.colon |= mask(colon) << shift;
+      w.alpha |= (mask(letter) | high) << shift;
+      w.dash |= mask(dash) << shift;
     }
-#endif
-    for (; i < n; ++i) {
-      const std::uint16_t c = cls(t[i]);
-      Bits& w = bits[i / 64];
-      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+#else
+    for (unsigned i = 0; i < 64; ++i) {
+      const std::uint16_t c = cls(p[i]);
+      const std::uint64_t bit = std::uint64_t{1} << i;
       if (c & kRun) w.run |= bit;
       if (c & kHigh) w.high |= bit;
       if (c & kDot) w.dot |= bit;
       if (c & kColon) w.colon |= bit;
       if (c & (kAlpha | kHigh)) w.alpha |= bit;
-      if (t[i] == '-') w.dash |= bit;
+      if (p[i] == '-') w.dash |= bit;
+    }
+#endif
+    return w;
+  }
+
+  void build_bits() {
+    const std::size_t n = t.size();
+    bits.resize((n + 63) / 64);
+    std::size_t w = 0;
+    for (; (w + 1) * 64 <= n; ++w) bits[w] = classify64(t.data() + w * 64);
+    if (w * 64 < n) {
+      // The tail, padded with NULs (no class): its bits past n stay clear.
+      char tail[64] = {};
+      std::memcpy(tail, t.data() + w * 64, n - w * 64);
+      bits[w] = classify64(tail);
     }
   }
 
@@ -554,17 +631,26 @@ struct Scanner::Impl {
   std::vector<std::uint64_t> interesting;
 
   void mark_interesting(std::size_t len) {
+    if (len == 32)
+      mark_interesting_steps<1, 2, 4, 8, 16>();
+    else if (len == 14)
+      mark_interesting_steps<1, 2, 4, 6>();
+    else
+      mark_interesting_steps<>();  // no type needs another plain run length
+  }
+
+  // The shifts double the length each r bit stands for: 1+1+2+4+8+16 = 32
+  // (1+1+2+4+6 = 14). Constant shifts: no loop and no branch per word.
+  template <unsigned... Steps>
+  void mark_interesting_steps() {
     interesting.resize(bits.size());
     for (std::size_t w = 0; w < bits.size(); ++w) {
       using U128 = unsigned __int128;
-      U128 r = bits[w].run;
-      if (w + 1 < bits.size()) r |= static_cast<U128>(bits[w + 1].run) << 64;
-      std::size_t have = 1;  // r bit i: `have` run bytes from i on
-      if (len > 64) r = 0;   // no type needs a longer plain run (min_plain_run: 14, 32 or none)
-      while (have < len && r != 0) {
-        const std::size_t step = std::min(have, len - have);
-        r &= r >> step;
-        have += step;
+      U128 r = 0;
+      if constexpr (sizeof...(Steps) > 0) {
+        r = bits[w].run;
+        if (w + 1 < bits.size()) r |= static_cast<U128>(bits[w + 1].run) << 64;
+        ((r &= r >> Steps), ...);
       }
       interesting[w] = bits[w].dot | bits[w].colon | static_cast<std::uint64_t>(r);
     }
@@ -595,23 +681,39 @@ struct Scanner::Impl {
     return w * 64 + 64 - static_cast<std::size_t>(__builtin_clzll(gaps));
   }
 
+  // Calls f(word index, mask of the word's bits inside [b, e)) for each word
+  // [b, e) touches (b < e); most runs lie in one word.
+  template <typename F>
+  [[gnu::always_inline]] static void for_words(std::size_t b, std::size_t e, F&& f) {
+    const std::size_t first = b / 64, last = (e - 1) / 64;
+    const std::uint64_t lo = ~std::uint64_t{0} << (b % 64);
+    const std::uint64_t hi = ~std::uint64_t{0} >> (63 - (e - 1) % 64);
+    if (first == last) {
+      f(first, lo & hi);
+      return;
+    }
+    f(first, lo);
+    for (std::size_t w = first + 1; w < last; ++w) f(w, ~std::uint64_t{0});
+    f(last, hi);
+  }
+
   struct Counts {
     std::size_t dots = 0, dashes = 0;
-    bool letters = false;
+    bool letters = false;  ///< a letter or a UTF-8 byte
+    bool high = false;     ///< a UTF-8 byte
   };
   // Dots and dashes in [b, e), and whether a letter (or UTF-8 byte) is there.
   Counts range_counts(std::size_t b, std::size_t e) const {
     Counts k;
-    std::uint64_t alpha = 0;
-    for (std::size_t w = b / 64; w * 64 < e; ++w) {
-      std::uint64_t mask = ~std::uint64_t{0};
-      if (w == b / 64) mask &= ~std::uint64_t{0} << (b % 64);
-      if ((w + 1) * 64 > e && e % 64 != 0) mask &= ~std::uint64_t{0} >> (64 - e % 64);
+    std::uint64_t alpha = 0, high = 0;
+    for_words(b, e, [&](std::size_t w, std::uint64_t mask) {
       k.dots += count_bits(bits[w].dot & mask);
       k.dashes += count_bits(bits[w].dash & mask);
       alpha |= bits[w].alpha & mask;
-    }
+      high |= bits[w].high & mask;
+    });
     k.letters = alpha != 0;
+    k.high = high != 0;
     return k;
   }
 
@@ -621,25 +723,25 @@ struct Scanner::Impl {
   };
   [[gnu::always_inline]] Flags range_flags(std::size_t b, std::size_t e) const {
     std::uint64_t dot = 0, colon = 0, high = 0;
-    for (std::size_t w = b / 64; w * 64 < e; ++w) {
-      std::uint64_t mask = ~std::uint64_t{0};
-      if (w == b / 64) mask &= ~std::uint64_t{0} << (b % 64);
-      if ((w + 1) * 64 > e && e % 64 != 0) mask &= ~std::uint64_t{0} >> (64 - e % 64);
+    for_words(b, e, [&](std::size_t w, std::uint64_t mask) {
       dot |= bits[w].dot & mask;
       colon |= bits[w].colon & mask;
       high |= bits[w].high & mask;
-    }
+    });
     return {dot != 0, colon != 0, high != 0};
   }
 
+  // The shortest dot-free run that can be an indicator of a wanted type (see
+  // tokens()); 0 when every run must be looked at.
+  std::size_t min_plain_run = 0;
+
   void tokens() {
-    std::size_t min_plain_run = std::numeric_limits<std::size_t>::max();
+    min_plain_run = std::numeric_limits<std::size_t>::max();
     if (want(Type::kBtc)) min_plain_run = 14;
     if (want(Type::kMd5) || want(Type::kSha1) || want(Type::kSha256) || want(Type::kSha512))
       min_plain_run = std::min<std::size_t>(min_plain_run, 32);
     if (want(Type::kCve) || want(Type::kAttack) || want(Type::kAsn) || want(Type::kMac))
       min_plain_run = 0;
-    build_bits();
     if (min_plain_run > 0) mark_interesting(min_plain_run);
     const std::size_t n = t.size();
     std::size_t ci = 0;
@@ -704,7 +806,10 @@ struct Scanner::Impl {
   }
 
   void run(std::size_t b, std::size_t e, bool colon) {
-    if (colon && std::memchr(t.data() + b, ':', e - b) != nullptr) {
+    std::uint64_t colons = 0;
+    if (colon)
+      for_words(b, e, [&](std::size_t w, std::uint64_t m) { colons |= bits[w].colon & m; });
+    if (colons != 0) {
       colon_run(b, e);
       return;
     }
@@ -721,7 +826,14 @@ struct Scanner::Impl {
         return;
       }
     }
-    if (want(Type::kIpv6) || want(Type::kIpv6Cidr)) {
+    // An IPv6 address (or a suffix holding one) needs "::" or six colons:
+    // times ("23:21:02"), "http:" and "key:value" have neither.
+    std::size_t colons = 0;
+    for_words(b, e,
+              [&](std::size_t w, std::uint64_t m) { colons += count_bits(bits[w].colon & m); });
+    const bool maybe_v6 =
+        colons >= 6 || (colons >= 2 && t.substr(b, e - b).find("::") != std::string_view::npos);
+    if (maybe_v6 && (want(Type::kIpv6) || want(Type::kIpv6Cidr))) {
       std::size_t tail_e = e;
       while (tail_e > b && t[tail_e - 1] == ':' && !(tail_e - b >= 2 && t[tail_e - 2] == ':'))
         --tail_e;
@@ -752,7 +864,10 @@ struct Scanner::Impl {
 
   bool ipv6_at(std::size_t b, std::size_t e) {
     const std::string_view cand = t.substr(b, e - b);
-    if (std::count(cand.begin(), cand.end(), ':') < 2) return false;
+    // Eight groups have seven colons (six before a dotted IPv4 tail); fewer
+    // groups need "::". Times ("23:21:02") have neither.
+    const auto colons = std::count(cand.begin(), cand.end(), ':');
+    if (colons < 2 || (colons < 6 && cand.find("::") == std::string_view::npos)) return false;
     auto addr = parse_ipv6(cand);
     if (!addr) return false;
     std::size_t end = e;
@@ -788,6 +903,13 @@ struct Scanner::Impl {
 
   // A colon-free run: IPv4, domain, hash, CVE, ATT&CK, ASN, MAC, BTC.
   void piece(std::size_t b, std::size_t e) {
+    // Without a dot, only a plain run of min_plain_run bytes can hold one of
+    // the wanted types ("http" of "http:", "21" of "23:21:02" hold none).
+    if (e - b < min_plain_run && b < e) {
+      std::uint64_t dot = 0;
+      for_words(b, e, [&](std::size_t w, std::uint64_t m) { dot |= bits[w].dot & m; });
+      if (dot == 0) return;
+    }
     while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
     while (e > b && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
     if (b >= e) return;
@@ -851,7 +973,7 @@ struct Scanner::Impl {
         s = i + 1;
       }
     }
-    if (dots > 0 && want(Type::kDomain)) domain(b, e);
+    if (dots > 0 && want(Type::kDomain)) domain(b, e, !k.high);
   }
 
   void ipv4(std::size_t b, std::size_t e) {
@@ -942,31 +1064,43 @@ struct Scanner::Impl {
   // A quick look at the last label before the full check: most dotted tokens
   // in logs are file names and numbers ("cmd.exe", "0.339s"), rejected here
   // without a copy. ASCII TLDs are looked up once per scanner and remembered.
-  bool plausible_tld(std::size_t b, std::size_t e) {
+  enum class TldLook { kNo, kYes, kMaybe };  // kMaybe: IDN or A-label, the full check decides
+  TldLook plausible_tld(std::size_t b, std::size_t e) {
     std::size_t dot = e;
     while (dot > b && t[dot - 1] != '.') --dot;
     const std::string_view tld = t.substr(dot, e - dot);
-    if (tld.size() < 2 || tld.size() > 63) return false;
+    if (tld.size() < 2 || tld.size() > 63) return TldLook::kNo;
     char buf[64];
     for (std::size_t i = 0; i < tld.size(); ++i) {
       const char c = tld[i];
-      if (static_cast<unsigned char>(c) >= 0x80) return true;  // IDN: the full check decides
-      if (!(cls(c) & kAlpha) && !(i >= 2 && (c == '-' || is_digit(c)))) return false;
+      if (static_cast<unsigned char>(c) >= 0x80) return TldLook::kMaybe;
+      if (!(cls(c) & kAlpha) && !(i >= 2 && (c == '-' || is_digit(c)))) return TldLook::kNo;
       buf[i] = text::lower_ascii(c);
     }
     const std::string_view lower(buf, tld.size());
-    if (lower.substr(0, 4) == "xn--") return true;
-    return icann_tld(lower);
+    if (lower.substr(0, 4) == "xn--") return TldLook::kMaybe;
+    return icann_tld(lower) ? TldLook::kYes : TldLook::kNo;
   }
 
-  void domain(std::size_t b, std::size_t e) {
+  void domain(std::size_t b, std::size_t e, bool ascii) {
     const bool defang = defanged(b, e);
     if (!defang) {
       if (b > 0 && t[b - 1] == '$') return;     // a PowerShell variable: $wc.Download
       if (e < t.size() && t[e] == '(') return;  // a method call: $shell.Run(
     }
-    if (opt.tld_check && !plausible_tld(b, e)) return;
-    auto d = domain_value(t.substr(b, e - b), false);
+    std::optional<std::string> d;
+    if (opt.tld_check) {
+      const TldLook look = plausible_tld(b, e);
+      if (look == TldLook::kNo) return;
+      // An all-ASCII name whose last label is a known TLD: canonical_domain's
+      // own TLD test would look up the same label again.
+      if (look == TldLook::kYes && ascii)
+        d = canonical_domain(t.substr(b, e - b), {.tld_check = false});
+      else
+        d = domain_value(t.substr(b, e - b), false);
+    } else {
+      d = domain_value(t.substr(b, e - b), false);
+    }
     if (!d) return;
     // After one path separator a file-extension TLD names a file; after two
     // ("//evil.com", UNC "\\\\evil.com") it names a host.
