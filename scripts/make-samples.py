@@ -10,6 +10,7 @@ so golden tests can depend on them.
 """
 import base64
 import csv
+import hashlib
 import io
 import json
 import random
@@ -395,6 +396,46 @@ def extra() -> None:
     write("empire-launchers.txt", "".join(l + "\n" for l in generated_launchers()))
 
 
+def implant_bin() -> bytes:
+    """A small executable-like binary for iocgrep's binary input: indicators in
+    ASCII and UTF-8 runs, one in UTF-16LE, NUL padding, few newlines (one stretch
+    of more than 1 KiB without any), and one printable run longer than 1 KiB."""
+    r = random.Random(0x10C)  # its own generator: the other samples stay as they are
+    # Bytes that are never part of a printable run (no tab, CR or LF either).
+    noise = [b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)] + [0x7F]
+    noise += list(range(0x80, 0xC2)) + list(range(0xF5, 0x100))
+
+    def junk(n: int) -> bytes:
+        return bytes(r.choice(noise) for _ in range(n))
+
+    def wide(text: str) -> bytes:
+        return text.encode("utf-16-le")
+
+    config = ";".join(f"opt{i:03d}={r.randrange(10**6):06d}" for i in range(90))
+    config += ";fallback=http://198.51.100.23:8080/gate.php"
+    out = bytearray(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00")
+    out += b"\xb8" + b"\x00" * 47
+    out += b"!This program cannot be run in DOS mode.\r\r\n$\x00"
+    out += junk(300)
+    out += b"\x00https://45.77.65.211:443/admin/get.php\x00\x00"
+    out += junk(700)
+    out += b"\x00\x00" + wide("https://cdn.wide-beacon.net/update") + b"\x00\x00"
+    out += junk(900)
+    out += b"\x00update-check.xyz\x00ops@evil-empire.com\x00"
+    out += b"\x00" + "m\u00fcnchen-login.de".encode() + b"\x00"
+    out += junk(400)
+    out += b"\x00" + config.encode() + b"\x00"
+    out += junk(300) + b"\n"
+    out += b"\x00sha256 " + hashlib.sha256(b"ioc-toolkit implant sample").hexdigest().encode()
+    out += b"\x00" + junk(200) + b"\n\x00\x00version 10.0.19041.1\x00" + junk(100)
+    return bytes(out)
+
+
+def binary() -> None:
+    (OUT / "implant.bin").write_bytes(implant_bin())
+
+
 if __name__ == "__main__":
     main()
     extra()
+    binary()

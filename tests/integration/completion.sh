@@ -21,6 +21,7 @@ expect "operation names"       from_base64  certsum --help-op from_b
 expect "formats"               jsonl        psdecode -f js
 expect "iocgrep formats"       json         iocgrep --format js
 expect "iocgrep types"         ipv4,domain  iocgrep -t ipv4,dom
+expect "iocgrep --text"        --text       iocgrep --te
 expect "iocgrep first type"    session_key  iocgrep --type sess
 expect "cmdchain formats"      mermaid      cmdchain -f mer
 expect "cmdchain levels"       high         cmdchain --min-level hi

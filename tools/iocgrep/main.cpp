@@ -62,6 +62,9 @@ int run(int argc, char** argv) {
       "decode", po::value<std::string>()->value_name("LIST"),
       "also decode embedded blobs (base64, hex, url, utf16, gzip (also zlib and raw deflate), "
       "or all) and find the indicators inside; such hits carry decoded_from")(
+      "text,a",
+      "read binary input (a NUL byte in its first 32 KiB) as text lines; by default its "
+      "printable runs are scanned, as with strings(1)")(
       "wide", "also find indicators in UTF-16LE strings inside binary input")(
       "output-dir", po::value<std::string>()->value_name("DIR"),
       "suricata, edl: write the list files there (the rules or nothing go to standard "
@@ -178,6 +181,7 @@ int run(int argc, char** argv) {
       cmd,
       [&](ioc::io::Output& out, ioc::io::Diagnostics& diag) {
         ioc::io::InputOptions input = common.input;
+        input.binary = vm.count("text") ? ioc::io::BinaryInput::kText : ioc::io::BinaryInput::kAuto;
         input.paths = ioc::io::expand_paths(common.input.paths, vm.count("recursive") > 0, diag,
                                             "use -r to search it");
         // Every argument a directory without -r, or empty directories: nothing to read.

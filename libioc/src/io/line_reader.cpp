@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <utility>
 
 namespace ioc::io {
 
@@ -28,7 +29,10 @@ struct LineReader::Impl {
   bool eof = false;
   bool failed = false;  // read(2) failed: no more records
 
-  Impl(int f, LineReaderOptions o) : fd(f), opt(o) {
+  std::string prefix;  // bytes the caller read before us, returned first
+  std::size_t prefix_used = 0;
+
+  Impl(int f, LineReaderOptions o, std::string p) : fd(f), opt(o), prefix(std::move(p)) {
     if (opt.max_line == 0) opt.max_line = 1;
     if (opt.chunk_size == 0) opt.chunk_size = 1;
     // One byte more than max_line may be held to see whether a '\r' ends the line.
@@ -40,6 +44,14 @@ struct LineReader::Impl {
 
   // read(2) at most `n` bytes to buf + at; 0 at end of input.
   Result<std::size_t> read_into(std::size_t at, std::size_t n) {
+    if (prefix_used < prefix.size()) {
+      const std::size_t got = std::min(n, prefix.size() - prefix_used);
+      std::memcpy(buf.get() + at, prefix.data() + prefix_used, got);
+      prefix_used += got;
+      if (prefix_used == prefix.size()) std::string().swap(prefix);
+      bytes_read += got;
+      return got;
+    }
     while (true) {
       const ssize_t got = ::read(fd, buf.get() + at, n);
       if (got >= 0) {
@@ -230,7 +242,10 @@ struct LineReader::Impl {
 };
 
 LineReader::LineReader(int fd, LineReaderOptions options)
-    : impl_(std::make_unique<Impl>(fd, options)) {}
+    : impl_(std::make_unique<Impl>(fd, options, std::string())) {}
+
+LineReader::LineReader(int fd, LineReaderOptions options, std::string prefix)
+    : impl_(std::make_unique<Impl>(fd, options, std::move(prefix))) {}
 
 LineReader::~LineReader() = default;
 

@@ -1,13 +1,20 @@
 // The loop every tool runs: inputs -> records -> callback.
 #include "ioc/io/records.hpp"
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "ioc/io/binary.hpp"
 #include "ioc/io/file.hpp"
 #include "ioc/io/line_reader.hpp"
 
@@ -30,7 +37,7 @@ class InputLoop {
     const Source source{name_, number, offset};
     if (!selector_) {
       diag_.count_read();
-      Record rec{source, text, nullptr};
+      Record rec{source, text, nullptr, RecordKind::kText};
       return callback_(rec);
     }
     if (!selector_->pending()) record_start_ = source;  // a CSV record may span lines
@@ -45,7 +52,15 @@ class InputLoop {
     }
     if (*status != FieldSelector::Status::kRecord) return true;
     diag_.count_read();
-    Record rec{record_start_, selector_->value(), &selector_->record()};
+    Record rec{record_start_, selector_->value(), &selector_->record(), RecordKind::kText};
+    return callback_(rec);
+  }
+
+  // A string of a binary input; false when the callback stops the loop.
+  bool string(const BinaryString& s) {
+    diag_.count_read();
+    Record rec{Source{name_, s.line, s.offset}, s.text, nullptr,
+               s.wide ? RecordKind::kWideString : RecordKind::kPrintableRun};
     return callback_(rec);
   }
 
@@ -81,13 +96,25 @@ class InputLoop {
   bool done_ = false;
 };
 
+// read(2) with EINTR retried: the byte count, 0 at end of input, or kIo.
+Result<std::size_t> read_some(int fd, char* buf, std::size_t n) {
+  while (true) {
+    const ssize_t got = ::read(fd, buf, n);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno == EINTR) continue;
+    return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
+  }
+}
+
+// `prefix`: the input's first bytes, already read (to detect binary input).
 bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile& in,
-                InputLoop& loop) {
+                InputLoop& loop, std::string prefix) {
   LineReaderOptions ro;
   ro.separator = options.separator;
   ro.max_line = options.max_line;
+  ro.chunk_size = options.chunk_size;
   ro.overlong = Overlong::kSkip;
-  LineReader reader(in.fd(), ro);
+  LineReader reader(in.fd(), ro, std::move(prefix));
   Line line;
   while (!loop.done()) {
     auto more = reader.next(line);
@@ -104,6 +131,27 @@ bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile&
   }
   loop.finish();
   return true;
+}
+
+// A binary input: its strings, read in chunks after `prefix` (its first bytes).
+bool read_binary(const InputOptions& options, Diagnostics& diag, const InputFile& in,
+                 InputLoop& loop, std::string_view prefix) {
+  StringsFinder finder({.min_run = 4, .max_len = options.max_line, .wide = options.wide});
+  const StringsFinder::Callback out = [&](const BinaryString& s) { return loop.string(s); };
+  const std::size_t chunk = std::max<std::size_t>(options.chunk_size, 1);
+  for (std::size_t at = 0; at < prefix.size(); at += chunk)
+    if (!finder.feed(prefix.substr(at, chunk), out)) return false;
+  std::unique_ptr<char[]> buf(new char[chunk]);
+  while (true) {
+    auto got = read_some(in.fd(), buf.get(), chunk);
+    if (!got) {
+      diag.io_error(in.name() + ": " + got.error().message);
+      return true;
+    }
+    if (*got == 0) break;
+    if (!finder.feed(std::string_view(buf.get(), *got), out)) return false;
+  }
+  return finder.finish(out);
 }
 
 bool read_whole(const InputOptions& options, Diagnostics& diag, const InputFile& in,
@@ -156,6 +204,9 @@ bool for_each_record(const InputOptions& options, Diagnostics& diag,
                      const std::function<bool(Record&)>& callback) {
   static const std::vector<std::string> kStdinOnly{"-"};
   const std::vector<std::string>& paths = options.paths.empty() ? kStdinOnly : options.paths;
+  // Only line records of text separated by newlines tell binary input apart.
+  const bool detect = options.binary == BinaryInput::kAuto && !options.whole &&
+                      options.field.empty() && options.separator == '\n';
   for (const std::string& path : paths) {
     auto in = InputFile::open(path);
     if (!in) {
@@ -163,9 +214,25 @@ bool for_each_record(const InputOptions& options, Diagnostics& diag,
       continue;
     }
     InputLoop loop(options, diag, callback, in->name());
-    const bool go_on =
-        options.whole ? read_whole(options, diag, *in, loop) : read_lines(options, diag, *in, loop);
-    if (!go_on) return false;
+    if (options.whole) {
+      if (!read_whole(options, diag, *in, loop)) return false;
+      continue;
+    }
+    std::string prefix;
+    if (detect) {
+      prefix.resize(kBinaryPeek);
+      auto got = read_some(in->fd(), prefix.data(), prefix.size());
+      if (!got) {
+        diag.io_error(in->name() + ": " + got.error().message);
+        continue;
+      }
+      prefix.resize(*got);
+      if (looks_binary(prefix)) {
+        if (!read_binary(options, diag, *in, loop, prefix)) return false;
+        continue;
+      }
+    }
+    if (!read_lines(options, diag, *in, loop, std::move(prefix))) return false;
   }
   return true;
 }

@@ -40,8 +40,22 @@ std::string_view hit_type_name(const Hit& h) {
 
 // The hits of one record: the text itself, then (--decode, --wide) the
 // indicators inside blobs decoded from it, each carrying how it was decoded.
-void scan_record(Scanner& scanner, std::string_view text, const GrepOptions& o,
+// A binary input's UTF-16LE string (--wide) is such a blob already: its hits
+// carry decoded_from utf16le and the string's span, as those of a line's.
+void scan_record(Scanner& scanner, std::string_view text, io::RecordKind kind, const GrepOptions& o,
                  std::vector<Hit>& hits) {
+  if (kind == io::RecordKind::kWideString) {
+    const std::size_t first = hits.size();
+    scanner.scan(text, hits);
+    for (std::size_t k = first; k < hits.size(); ++k) {
+      Hit& h = hits[k];
+      h.raw = std::string(text.substr(h.begin, h.end - h.begin));
+      h.decoded_from = "utf16le";
+      h.begin = 0;
+      h.end = 2 * text.size();
+    }
+    return;
+  }
   scanner.scan(text, hits);
   if (o.decoders == 0 && !o.wide) return;
   std::vector<DecodedText> decoded;
@@ -51,7 +65,8 @@ void scan_record(Scanner& scanner, std::string_view text, const GrepOptions& o,
     eo.limits = o.limits;
     find_embedded(text, eo, decoded);
   }
-  if (o.wide) find_wide_strings(text, 4, decoded);
+  // A printable run holds no NUL byte: its input's UTF-16LE strings are records of their own.
+  if (o.wide && kind == io::RecordKind::kText) find_wide_strings(text, 4, decoded);
   std::vector<Hit> inner;
   for (const DecodedText& d : decoded) {
     inner.clear();
@@ -389,8 +404,11 @@ class Sink {
 
 }  // namespace
 
-bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Output& out,
+bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Output& out,
                   io::Diagnostics& diag) {
+  // --wide: binary inputs also hand over their UTF-16LE strings.
+  io::InputOptions input = options;
+  input.wide = o.wide;
   Sink sink(o, out);
   const bool field_mode = !input.field.empty();
   bool completed = true;
@@ -399,7 +417,7 @@ bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Outpu
     std::vector<Hit> hits;
     completed = io::for_each_record(input, diag, [&](io::Record& rec) {
       hits.clear();
-      scan_record(scanner, rec.text, o, hits);
+      scan_record(scanner, rec.text, rec.kind, o, hits);
       filter_hits(o, hits);
       if (hits.empty()) return true;
       diag.count_ok();
@@ -424,7 +442,7 @@ bool grep_records(const io::InputOptions& input, const GrepOptions& o, io::Outpu
         owner = &o;
       }
       Found f;
-      scan_record(*scanner, rec.text, o, f.hits);
+      scan_record(*scanner, rec.text, rec.kind, o, f.hits);
       filter_hits(o, f.hits);
       f.count = f.hits.size();
       if (render) {

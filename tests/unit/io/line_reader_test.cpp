@@ -342,3 +342,28 @@ TEST_CASE("LineReader reports read errors as kIo", "[io]") {
   REQUIRE(after.has_value());
   CHECK_FALSE(*after);
 }
+
+TEST_CASE("LineReader returns a peeked prefix first, as if read from the descriptor", "[io]") {
+  const std::string data = "alpha\nbravo line\r\ncharlie\n" + std::string(300, 'x') + "\nend";
+  for (std::size_t cut : {0, 3, 6, 12, 40, 200}) {
+    for (std::size_t chunk : {1, 5, 64}) {
+      for (std::size_t max_line : {16, 4096}) {
+        INFO("cut " << cut << " chunk " << chunk << " max_line " << max_line);
+        const auto opt = options(chunk, max_line);
+        TempInput in(data.substr(cut));
+        LineReader reader(in.fd(), opt, data.substr(0, cut));
+        std::vector<Got> got;
+        Line line;
+        while (true) {
+          auto more = reader.next(line);
+          REQUIRE(more.has_value());
+          if (!*more) break;
+          got.push_back(Got{std::string(line.text), line.number, line.offset, line.length,
+                            line.overlong, line.continued});
+        }
+        CHECK(got == reference(data, opt));
+        CHECK(reader.bytes_read() == data.size());
+      }
+    }
+  }
+}

@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "ioc/core/limits.hpp"
@@ -57,6 +58,10 @@ class LineReader {
  public:
   /// Reads from `fd`, which the caller keeps open and owns.
   explicit LineReader(int fd, LineReaderOptions options = {});
+  /// As above, for a descriptor whose first bytes the caller has already read
+  /// (to peek at them): `prefix` is returned first, as if read from `fd`, and
+  /// held (besides the buffer) until it is.
+  LineReader(int fd, LineReaderOptions options, std::string prefix);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -64,7 +69,7 @@ class LineReader {
   /// The next record: true and `line` filled, false at end of input, or kIo.
   Result<bool> next(Line& line);
 
-  /// Bytes consumed from the descriptor so far.
+  /// Bytes consumed from the descriptor (and the prefix) so far.
   std::uint64_t bytes_read() const noexcept;
 
  private:

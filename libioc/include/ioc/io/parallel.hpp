@@ -42,6 +42,7 @@ struct OwnedRecord {
   std::uint64_t offset = 0;
   std::string text;
   std::optional<nlohmann::ordered_json> fields;  ///< with --field
+  RecordKind kind = RecordKind::kText;
 
   Source source() const { return Source{source_name, line, offset}; }
 };
@@ -67,6 +68,7 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
     o.offset = r.source.offset;
     o.text = std::string(r.text);
     if (r.fields != nullptr) o.fields = std::move(*r.fields);
+    o.kind = r.kind;
     return o;
   };
   if (opt.jobs <= 1) {

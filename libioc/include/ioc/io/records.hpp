@@ -15,6 +15,18 @@
 // bad JSON or CSV, no such field) are reported with their FILE:LINE and counted
 // failed. The callback counts successes and its own failures.
 //
+// Binary inputs (`binary` = kAuto; iocgrep's default, every other tool keeps
+// kText): an input whose first kBinaryPeek bytes hold a NUL byte (io/binary.hpp)
+// is not split into lines but read in chunks of chunk_size bytes, in constant
+// memory, and its records are its printable runs (kPrintableRun) and, with
+// `wide`, its UTF-16LE strings converted to ASCII (kWideString), as
+// StringsFinder finds them: source.offset is the string's offset in the input,
+// source.line 1 + the number of '\n' bytes before it; a string longer than
+// max_line is handed over in pieces of max_line bytes (no error). Each one
+// counts as a record read. Detection does not apply with `whole`, `field` or a
+// NUL separator (-z: NULs are what separates the text records); a text input
+// is read exactly as with kText.
+//
 // Lifetime: everything in a Record is valid only during the callback.
 #pragma once
 
@@ -27,10 +39,22 @@
 
 #include "ioc/core/limits.hpp"
 #include "ioc/core/source.hpp"
+#include "ioc/io/binary.hpp"
 #include "ioc/io/diagnostics.hpp"
 #include "ioc/io/fields.hpp"
 
 namespace ioc::io {
+
+/// What to do with binary input: read it as text (lines), or detect it and read
+/// its strings (grep's --binary-files=text, and strings(1)).
+enum class BinaryInput { kText, kAuto };
+
+/// What a Record's text is.
+enum class RecordKind {
+  kText,          ///< a line, a field's value or a whole input, as read
+  kPrintableRun,  ///< a printable run of a binary input
+  kWideString,    ///< a UTF-16LE string of a binary input, as ASCII: 2 × text.size() bytes
+};
 
 struct InputOptions {
   std::vector<std::string> paths{};  ///< empty = standard input
@@ -40,12 +64,16 @@ struct InputOptions {
   std::string field{};  ///< empty = the record is the line itself
   RecordFormat field_format = RecordFormat::kAuto;
   std::size_t max_nesting = Limits{}.max_nesting;
+  BinaryInput binary = BinaryInput::kText;  ///< kAuto: binary inputs as strings
+  bool wide = false;                        ///< binary inputs: also UTF-16LE strings
+  std::size_t chunk_size = 256 * kKiB;      ///< bytes per read(2) (small in tests)
 };
 
 struct Record {
   Source source;                             ///< input name, record number, byte offset
   std::string_view text;                     ///< the line, the whole input, or the field's value
   nlohmann::ordered_json* fields = nullptr;  ///< with `field`: the parsed record, to enrich
+  RecordKind kind = RecordKind::kText;
 };
 
 /// Returns false if the callback stopped the loop, true otherwise.

@@ -4,10 +4,11 @@
 //   g.format = GrepFormat::kJsonl;
 //   grep_records(input, g, out, diag);   // diag.exit_code(): 0 found, 1 none, 2 error
 //
-// Each record (line, field or whole file) is scanned (scanner.hpp), its hits
-// filtered (--public-only, --exclude), and written in the chosen format. Output
-// order is input order, also with several threads. Records with at least one
-// hit count as "matched" in --stats.
+// Each record (line, field, whole file, or a printable run or UTF-16LE string
+// of a binary input with input.binary = kAuto, records.hpp) is scanned
+// (scanner.hpp), its hits filtered (--public-only, --exclude), and written in
+// the chosen format. Output order is input order, also with several threads.
+// Records with at least one hit count as "matched" in --stats.
 #pragma once
 
 #include <memory>
@@ -49,7 +50,7 @@ struct GrepOptions {
   bool registrable = false;    ///< domains as their registrable domain
   std::shared_ptr<const Exclusions> exclude;
   unsigned decoders = 0;  ///< --decode: embedded.hpp Decoder mask
-  bool wide = false;      ///< --wide: also UTF-16LE strings in binary input
+  bool wide = false;      ///< --wide: also UTF-16LE strings in binary input (sets input.wide)
   Limits limits{};        ///< for --decode
   unsigned jobs = 1;
   /// A sharing format (STIX, MISP, Suricata, ...): the unique indicators are

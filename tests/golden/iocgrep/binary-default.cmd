@@ -1,0 +1,1 @@
+iocgrep samples/implant.bin

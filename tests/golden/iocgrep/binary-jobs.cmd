@@ -1,0 +1,1 @@
+iocgrep -j 3 --wide -b -n samples/implant.bin

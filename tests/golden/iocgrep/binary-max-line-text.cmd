@@ -1,0 +1,1 @@
+iocgrep -a --max-line 1K --stats -n samples/implant.bin

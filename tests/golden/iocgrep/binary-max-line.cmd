@@ -1,0 +1,1 @@
+iocgrep --max-line 1K --stats -b -n samples/implant.bin

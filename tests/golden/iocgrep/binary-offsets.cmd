@@ -1,0 +1,1 @@
+iocgrep -b -n -H --with-type samples/implant.bin

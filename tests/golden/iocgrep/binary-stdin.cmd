@@ -1,0 +1,1 @@
+cat samples/implant.bin | iocgrep --stats -c

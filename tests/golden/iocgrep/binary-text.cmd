@@ -1,0 +1,1 @@
+iocgrep -a -n samples/implant.bin

@@ -1,0 +1,1 @@
+iocgrep --wide -f jsonl samples/implant.bin
