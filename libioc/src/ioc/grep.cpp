@@ -223,11 +223,25 @@ bool streaming(const GrepOptions& o) {
 
 class Sink {
  public:
-  Sink(const GrepOptions& o, io::Output& out) : o_(o), out_(out) {}
+  Sink(const GrepOptions& o, io::Output& out)
+      : o_(o),
+        out_(out),
+        values_only_(o.format == GrepFormat::kPlain && streaming(o) && !o.with_filename &&
+                     !o.line_number && !o.byte_offset && !o.with_type && !o.defang &&
+                     !out.is_tty()) {}
 
   // Returns false to stop reading (closed pipe, -q after a hit).
   bool record(const Source& src, std::string_view text, bool field_mode,
               const std::vector<Hit>& hits) {
+    if (values_only_) {  // the default: what render_hit writes, without its switches
+      for (const Hit& h : hits) {
+        buf_ += h.value;
+        buf_ += o_.terminator;
+      }
+      any_ += hits.size();
+      flush_buffer();
+      return !out_.broken_pipe();
+    }
     std::size_t written = 0;
     for (const Hit& h : hits) {
       const std::string_view type = hit_type_name(h);
@@ -400,6 +414,7 @@ class Sink {
   std::vector<Indicator> indicators_;
   bool header_written_ = false;
   std::uint64_t any_ = 0;
+  const bool values_only_;  // plain values, one per line, nothing else to do per hit
 };
 
 }  // namespace
