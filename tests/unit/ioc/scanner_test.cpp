@@ -288,3 +288,70 @@ TEST_CASE("scanner: hits in input order, URLs and e-mails among the tokens", "[i
   CHECK(found("http://localhost/x http://a.notatld/") ==
         std::vector<std::string>{"url http://localhost/x", "url http://a.notatld/"});
 }
+
+TEST_CASE("scanner: the same hits wherever they fall in the byte-class words", "[ioc][scanner]") {
+  // The byte classes are built 64 bytes at a time (a padded tail after the
+  // last full word), long runs are marked across two words, and a run's flags
+  // are read from one or more words: shift an indicator line through every
+  // offset around the word edges and check that nothing moves but the offsets.
+  const std::string line =
+      "1.2.3.4 hxxp://Evil[.]COM/a bob@Mail.Example.org d41d8cd98f00b204e9800998ecf8427e "
+      "2001:db8::1 23:21:02 http:x";
+  const V expected{"ipv4 1.2.3.4",
+                   "url http://evil.com/a",
+                   "domain evil.com",
+                   "email bob@mail.example.org",
+                   "md5 d41d8cd98f00b204e9800998ecf8427e",
+                   "ipv6 2001:db8::1"};
+  ioc::scan::Scanner scanner;
+  for (std::size_t pad = 0; pad <= 140; ++pad) {
+    for (const char* filler : {" ", "-"}) {
+      std::string text;
+      for (std::size_t i = 0; i < pad; ++i) text += i % 8 == 7 ? filler : "z";
+      text += ' ';
+      const std::size_t at = text.size();
+      text += line;
+      for (std::size_t tail = 0; tail < pad % 70; ++tail) text += tail % 5 == 4 ? ' ' : 'q';
+      std::vector<Hit> hits;
+      scanner.scan(text, hits);
+      V got;
+      for (const Hit& h : hits)
+        got.push_back(std::string(ioc::scan::type_name(h.type)) + " " + h.value);
+      INFO("pad " << pad << " filler '" << filler << "'");
+      REQUIRE(got == expected);
+      CHECK(hits[0].begin == at);
+      CHECK(text.substr(hits[4].begin, hits[4].end - hits[4].begin) ==
+            "d41d8cd98f00b204e9800998ecf8427e");
+    }
+  }
+  // A 32-hex run across a word edge is a hash; 31 or 33 are not (the long-run
+  // marks are exact), and a 14-byte run is looked at when Bitcoin is wanted.
+  for (std::size_t pad = 30; pad <= 70; ++pad) {
+    const std::string text = std::string(pad, ' ') + std::string(32, 'a') + " " +
+                             std::string(31, 'b') + " " + std::string(33, 'c');
+    CHECK(found(text) == V{"md5 " + std::string(32, 'a')});
+  }
+  ScanOptions btc;
+  btc.types = {};
+  ioc::scan::add(btc.types, Type::kBtc);
+  for (std::size_t pad = 50; pad <= 66; ++pad)
+    CHECK(found(std::string(pad, ' ') + "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", btc) ==
+          V{"btc 1BoatSLRHtKNngkdXEeobR76b53LETtpyT"});
+}
+
+TEST_CASE("scanner: TLDs of any length are remembered right", "[ioc][scanner]") {
+  // Short labels go to the packed table, long ones to the map; each answer is
+  // remembered per scanner, so ask twice in one text.
+  ioc::scan::Scanner scanner;
+  for (int round = 0; round < 2; ++round) {
+    std::vector<Hit> hits;
+    scanner.scan(
+        "a.com b.photography c.international d.notatld e.xn--p1ai f.cx g.exe h.museum "
+        "i.abcdefghi j.co.uk",
+        hits);
+    V got;
+    for (const Hit& h : hits) got.push_back(h.value);
+    CHECK(got == V{"a.com", "b.photography", "c.international", "e.xn--p1ai", "f.cx", "h.museum",
+                   "j.co.uk"});
+  }
+}
