@@ -38,6 +38,17 @@ std::string_view hit_type_name(const Hit& h) {
   return h.type == Type::kCustom ? std::string_view(h.name) : type_name(h.type);
 }
 
+// In the strings of a binary, a dotted name right after a '.' is a section or
+// symbol name (".note.gnu.property", ".data.rel.ro", Go's "type:.eq.github.com"),
+// not a host; in text such a name stays a domain ("domain=.example.com").
+void drop_section_names(std::string_view text, std::vector<Hit>& hits, std::size_t first) {
+  const auto section = [&](const Hit& h) {
+    return h.type == Type::kDomain && !h.derived && h.begin > 0 && text[h.begin - 1] == '.';
+  };
+  hits.erase(std::remove_if(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end(), section),
+             hits.end());
+}
+
 // The hits of one record: the text itself, then (--decode, --wide) the
 // indicators inside blobs decoded from it, each carrying how it was decoded.
 // A binary input's UTF-16LE string (--wide) is such a blob already: its hits
@@ -56,7 +67,9 @@ void scan_record(Scanner& scanner, std::string_view text, io::RecordKind kind, c
     }
     return;
   }
+  const std::size_t first = hits.size();
   scanner.scan(text, hits);
+  if (kind == io::RecordKind::kPrintableRun) drop_section_names(text, hits, first);
   if (o.decoders == 0 && !o.wide) return;
   std::vector<DecodedText> decoded;
   if (o.decoders != 0) {

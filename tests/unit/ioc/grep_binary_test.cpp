@@ -154,3 +154,24 @@ TEST_CASE("grep_records gives the same output for binary input with threads and 
     }
   }
 }
+
+TEST_CASE("grep_records: section and symbol names of a binary are not domains", "[ioc]") {
+  // ELF section names and Go's "type:.eq.<package>" symbols end in real TLDs
+  // (.got, .ro, .property, .com); a name right after a '.' in a printable run
+  // is not reported. In text such a name is a domain (a cookie's ".example.com").
+  const std::string data = "\x7f"s + "ELF\0\0"s + ".plt.got\0.data.rel.ro\0.note.gnu.property\0"s +
+                           "type:.eq.github.com/x/y\0"s +
+                           "see https://github.com/x and c2.evil.com\0"s;
+  ioc::io::InputOptions in;
+  in.binary = ioc::io::BinaryInput::kAuto;
+  ioc::scan::GrepOptions g;
+  g.with_type = true;
+  CHECK(grep(data, in, g).out ==
+        "url\thttps://github.com/x\n"
+        "domain\tgithub.com\n"
+        "domain\tc2.evil.com\n");
+  in.binary = ioc::io::BinaryInput::kText;  // -a: lines of text, the names are kept
+  const std::string text = grep(data, in, g).out;
+  CHECK(text.find("domain\tplt.got\n") != std::string::npos);
+  CHECK(text.find("domain\teq.github.com\n") != std::string::npos);
+}
