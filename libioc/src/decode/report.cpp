@@ -333,7 +333,7 @@ bool peel_records(const io::InputOptions& input, const std::vector<std::string>&
   };
 
   // Runs on worker threads: only the record and read-only options.
-  std::function<Rendered(io::OwnedRecord&)> work = [&](io::OwnedRecord& rec) {
+  const auto render = [&](io::OwnedRecord& rec) {
     Rendered r;
     Peeled p = peel(rec.text, o.peel);
     r.ok = p.decoded_any();
@@ -376,6 +376,10 @@ bool peel_records(const io::InputOptions& input, const std::vector<std::string>&
     return r;
   };
 
+  std::function<void(io::OwnedRecord&, Rendered&)> work = [&](io::OwnedRecord& rec, Rendered& r) {
+    r = render(rec);
+  };
+
   // Runs on the calling thread, in input order.
   std::function<bool(io::OwnedRecord&, Rendered&)> emit = [&](io::OwnedRecord& rec, Rendered& r) {
     const Source source = rec.source();
@@ -397,7 +401,7 @@ bool peel_records(const io::InputOptions& input, const std::vector<std::string>&
     rec.source_name = "(argument " + std::to_string(++n) + ")";
     rec.text = t;
     diag.count_read();
-    Rendered r = work(rec);
+    Rendered r = render(rec);
     if (!emit(rec, r)) return false;
   }
   if (!texts.empty() && input.paths.empty()) return true;

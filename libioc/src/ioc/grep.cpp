@@ -462,14 +462,15 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
     };
     const bool render = streaming(o);
     const bool tty = out.is_tty();
-    std::function<Found(io::OwnedRecord&)> work = [&](io::OwnedRecord& rec) {
+    std::function<void(io::OwnedRecord&, Found&)> work = [&](io::OwnedRecord& rec, Found& f) {
       thread_local std::unique_ptr<Scanner> scanner;
       thread_local const GrepOptions* owner = nullptr;
       if (!scanner || owner != &o) {
         scanner = std::make_unique<Scanner>(o.scan);
         owner = &o;
       }
-      Found f;
+      f.hits.clear();  // `f` is reused: keep its buffers, not its contents
+      f.rendered.clear();
       scan_record(*scanner, rec.text, rec.kind, o, f.hits);
       filter_hits(o, f.hits);
       f.count = f.hits.size();
@@ -487,7 +488,6 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
         }
         f.hits.clear();
       }
-      return f;
     };
     std::function<bool(io::OwnedRecord&, Found&)> emit = [&](io::OwnedRecord& rec, Found& f) {
       if (f.count == 0) return true;

@@ -1,7 +1,7 @@
 // ioc/io/parallel.hpp — records processed by worker threads, results in input order.
 //
 //   io::parallel_records<Report>(input, diag, {.jobs = 4},
-//       [&](io::OwnedRecord& r) { return analyse(r.text); },        // on a worker thread
+//       [&](io::OwnedRecord& r, Report& rep) { rep = analyse(r.text); },  // on a worker thread
 //       [&](io::OwnedRecord& r, Report& rep) { write(rep); return true; });  // in order
 //
 // The calling thread reads the inputs (io::for_each_record: same sources,
@@ -10,7 +10,11 @@
 // `emit` in exactly the input order, so output and per-record messages read as
 // with one thread. `emit` returning false (a closed pipe) stops reading.
 // Memory is bounded: at most 2 × jobs batches are in flight, each of at most
-// batch_records records or batch_bytes bytes of text.
+// batch_records records or batch_bytes bytes of text. Emitted batches are
+// reused, records and results in place (`work` gets last time's result object
+// to fill: it must reset what it does not overwrite), so that the records of a
+// large input cost no allocation each; a reused record keeps a buffer of at
+// most kKeepRecordBuffer bytes.
 // With jobs <= 1 everything runs on the calling thread, with no copies kept
 // beyond the current record.
 //
@@ -57,31 +61,42 @@ struct ParallelOptions {
 /// machine's hardware threads, at most 8.
 unsigned default_jobs() noexcept;
 
+/// Record buffers larger than this are freed when a batch is recycled.
+inline constexpr std::size_t kKeepRecordBuffer = 64 * 1024;
+
 template <typename Result>
 bool parallel_records(const InputOptions& input, Diagnostics& diag, const ParallelOptions& opt,
-                      const std::function<Result(OwnedRecord&)>& work,
+                      const std::function<void(OwnedRecord&, Result&)>& work,
                       const std::function<bool(OwnedRecord&, Result&)>& emit) {
-  auto own = [](Record& r) {
-    OwnedRecord o;
-    o.source_name = std::string(r.source.name);
+  // Copies r into o, reusing o's buffers (batches are recycled: after the first
+  // few, no record costs an allocation unless it is longer than before).
+  auto own = [](Record& r, OwnedRecord& o) {
+    o.source_name.assign(r.source.name);
     o.line = r.source.line;
     o.offset = r.source.offset;
-    o.text = std::string(r.text);
-    if (r.fields != nullptr) o.fields = std::move(*r.fields);
+    o.text.assign(r.text);
+    if (r.fields != nullptr)
+      o.fields = std::move(*r.fields);
+    else
+      o.fields.reset();
     o.kind = r.kind;
-    return o;
   };
   if (opt.jobs <= 1) {
+    OwnedRecord o;
+    Result res{};
     return for_each_record(input, diag, [&](Record& r) {
-      OwnedRecord o = own(r);
-      Result res = work(o);
+      own(r, o);
+      work(o, res);
       return emit(o, res);
     });
   }
 
+  // records[0, used) and their results; the vectors keep their elements (and
+  // the elements their buffers) when a batch is reused.
   struct Batch {
     std::vector<OwnedRecord> records;
-    std::vector<std::optional<Result>> results;
+    std::vector<Result> results;
+    std::size_t used = 0;
     std::size_t bytes = 0;
     bool done = false;
   };
@@ -89,6 +104,7 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
   std::condition_variable to_workers, to_main;
   std::deque<std::shared_ptr<Batch>> pending;   // waiting for a worker
   std::deque<std::shared_ptr<Batch>> in_order;  // every batch not yet emitted, input order
+  std::vector<std::shared_ptr<Batch>> spare;    // emitted, for reuse (calling thread only)
   bool closing = false;
 
   std::vector<std::thread> workers;
@@ -103,9 +119,8 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
           b = std::move(pending.front());
           pending.pop_front();
         }
-        b->results.resize(b->records.size());
-        for (std::size_t k = 0; k < b->records.size(); ++k)
-          b->results[k].emplace(work(b->records[k]));
+        if (b->results.size() < b->used) b->results.resize(b->used);
+        for (std::size_t k = 0; k < b->used; ++k) work(b->records[k], b->results[k]);
         {
           std::lock_guard<std::mutex> lock(mu);
           b->done = true;
@@ -128,23 +143,36 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
         b = std::move(in_order.front());
         in_order.pop_front();
       }
-      for (std::size_t k = 0; k < b->records.size() && keep_going; ++k)
-        keep_going = emit(b->records[k], *b->results[k]);
+      for (std::size_t k = 0; k < b->used && keep_going; ++k)
+        keep_going = emit(b->records[k], b->results[k]);
       if (!keep_going) return;
+      // A slot that held a long record gives its buffer back, so that reuse
+      // keeps memory near batch_bytes per batch.
+      for (std::size_t k = 0; k < b->used; ++k)
+        if (b->records[k].text.capacity() > kKeepRecordBuffer) std::string().swap(b->records[k].text);
+      spare.push_back(std::move(b));
       wait = false;
     }
   };
 
-  auto current = std::make_shared<Batch>();
+  auto fresh = [&] {
+    if (spare.empty()) return std::make_shared<Batch>();
+    auto b = std::move(spare.back());
+    spare.pop_back();
+    b->used = 0;
+    b->bytes = 0;
+    b->done = false;
+    return b;
+  };
+  auto current = fresh();
   auto submit = [&] {
-    if (current->records.empty()) return;
+    if (current->used == 0) return;
     {
       std::lock_guard<std::mutex> lock(mu);
       pending.push_back(current);
       in_order.push_back(current);
     }
     to_workers.notify_one();
-    current = std::make_shared<Batch>();
     drain(false);
     // Bound the batches in flight: wait for the oldest before reading more.
     while (keep_going) {
@@ -156,12 +184,14 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
       if (n < 2 * opt.jobs) break;
       drain(true);
     }
+    current = fresh();
   };
 
   for_each_record(input, diag, [&](Record& r) {
     current->bytes += r.text.size();
-    current->records.push_back(own(r));
-    if (current->records.size() >= opt.batch_records || current->bytes >= opt.batch_bytes) submit();
+    if (current->used == current->records.size()) current->records.emplace_back();
+    own(r, current->records[current->used++]);
+    if (current->used >= opt.batch_records || current->bytes >= opt.batch_bytes) submit();
     return keep_going;
   });
   if (keep_going) submit();
