@@ -149,7 +149,8 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
       // A slot that held a long record gives its buffer back, so that reuse
       // keeps memory near batch_bytes per batch.
       for (std::size_t k = 0; k < b->used; ++k)
-        if (b->records[k].text.capacity() > kKeepRecordBuffer) std::string().swap(b->records[k].text);
+        if (b->records[k].text.capacity() > kKeepRecordBuffer)
+          std::string().swap(b->records[k].text);
       spare.push_back(std::move(b));
       wait = false;
     }
