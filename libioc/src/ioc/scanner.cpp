@@ -456,12 +456,18 @@ struct Scanner::Impl {
   }
 
   std::size_t trim_url_end(std::size_t s, std::size_t host_e, std::size_t end) const {
+    // Brackets are counted only when one could be trimmed: the URL ends in
+    // ')' or ']', possibly before trailing punctuation.
+    std::size_t last = end;
+    while (last > host_e && std::strchr(".,;:!?*'", t[last - 1]) != nullptr) --last;
     long round = 0, square = 0;
-    for (std::size_t i = s; i < end; ++i) {
-      if (t[i] == '(') ++round;
-      if (t[i] == ')') --round;
-      if (t[i] == '[') ++square;
-      if (t[i] == ']') --square;
+    if (last > host_e && (t[last - 1] == ')' || t[last - 1] == ']')) {
+      for (std::size_t i = s; i < end; ++i) {
+        if (t[i] == '(') ++round;
+        if (t[i] == ')') --round;
+        if (t[i] == '[') ++square;
+        if (t[i] == ']') --square;
+      }
     }
     while (end > host_e) {
       const char c = t[end - 1];
