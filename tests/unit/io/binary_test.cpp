@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "../support.hpp"
 #include "ioc/ioc/embedded.hpp"
+
+using ioc::test::utf16le;
 
 using ioc::io::BinaryString;
 using ioc::io::looks_binary;
@@ -121,15 +124,6 @@ std::vector<Str> reference_wide(std::string_view data, std::size_t min_run) {
   return out;
 }
 
-std::string wide(std::string_view ascii) {
-  std::string out;
-  for (char c : ascii) {
-    out += c;
-    out += '\0';
-  }
-  return out;
-}
-
 // Random bytes shaped like an executable: printable runs, UTF-8, UTF-16LE
 // strings at odd and even offsets, NULs, newlines and noise.
 std::string random_binary(std::mt19937& rng, std::size_t pieces) {
@@ -161,9 +155,9 @@ std::string random_binary(std::mt19937& rng, std::size_t pieces) {
     if (p < kParts.size()) {
       data += kParts[p];
     } else if (p == kParts.size()) {
-      data += wide("host.example.org");
+      data += utf16le("host.example.org");
     } else if (p == kParts.size() + 1) {
-      data += wide("ab\tc");
+      data += utf16le("ab\tc");
     } else {
       data += static_cast<char>(byte(rng));
     }
@@ -211,9 +205,9 @@ TEST_CASE("StringsFinder keeps well-formed UTF-8 in runs, nothing else above 0x7
 
 TEST_CASE("StringsFinder gives the same strings whatever the chunk size", "[io]") {
   using namespace std::string_literals;
-  const std::string data = "\0\0http://evil.example.com/a?b=1\0\0"s + wide("cdn.bad.example") +
+  const std::string data = "\0\0http://evil.example.com/a?b=1\0\0"s + utf16le("cdn.bad.example") +
                            "\n\xC3\xA9t\xC3\xA9 \xE2\x82\xAC 45.77.65.211\x01"s +
-                           wide("x.example.org") + "\0tail-run"s;
+                           utf16le("x.example.org") + "\0tail-run"s;
   for (bool w : {false, true}) {
     const StringsOptions opt{.min_run = 4, .max_len = 1 << 20, .wide = w};
     const auto whole = strings(data, opt);
@@ -229,8 +223,8 @@ TEST_CASE("StringsFinder gives the same strings whatever the chunk size", "[io]"
 TEST_CASE("StringsFinder reports UTF-16LE strings across chunk boundaries once", "[io]") {
   using namespace std::string_literals;
   // The second string is at an odd offset, and its last byte 'z' has no NUL.
-  const std::string data =
-      "MZ\x90\0"s + wide("http://evil-empire.com/x") + "\0\0\x01"s + wide("1.2.3.4 ok") + "z"s;
+  const std::string data = "MZ\x90\0"s + utf16le("http://evil-empire.com/x") + "\0\0\x01"s +
+                           utf16le("1.2.3.4 ok") + "z"s;
   const StringsOptions opt{.min_run = 4, .max_len = 1 << 20, .wide = true};
   const auto want = std::vector<Str>{{"http://evil-empire.com/x", 4, 1, true, false},
                                      {"1.2.3.4 ok", 55, 1, true, false}};
@@ -245,7 +239,7 @@ TEST_CASE("StringsFinder cuts strings longer than max_len into pieces", "[io]") 
   using namespace std::string_literals;
   // 25 letters and a two-byte character at 9..10: a cut never splits it.
   const std::string run = "abcdefghi\xC3\xA9klmnopqrstuvwxyz";
-  const std::string data = "\0"s + run + "\0\0"s + wide("0123456789abc") + "\0"s;
+  const std::string data = "\0"s + run + "\0\0"s + utf16le("0123456789abc") + "\0"s;
   const StringsOptions opt{.min_run = 4, .max_len = 10, .wide = true};
   const std::vector<Str> want = {
       {"abcdefghi", 1, 1, false, true},  // the 'é' would make 11 bytes

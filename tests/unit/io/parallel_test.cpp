@@ -2,15 +2,13 @@
 // result emitted in input order with its own record.
 #include "ioc/io/parallel.hpp"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "../support.hpp"
 
 namespace {
 
@@ -34,14 +32,9 @@ TEST_CASE("parallel_records keeps input order and each record's own result", "[i
     lines.push_back(line);
     data += line + "\n";
   }
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ioc_parallel_" + std::to_string(::getpid()) + ".txt");
-  {
-    std::ofstream f(path, std::ios::binary);
-    f << data;
-  }
+  const ioc::test::TempDir dir;
   ioc::io::InputOptions in;
-  in.paths = {path.string()};
+  in.paths = {dir.file("lines.txt", data)};
   for (unsigned jobs : {1U, 2U, 3U}) {
     std::ostringstream err;
     ioc::io::Diagnostics diag("test", "matched", err);
@@ -75,18 +68,14 @@ TEST_CASE("parallel_records keeps input order and each record's own result", "[i
     }
     CHECK(max_fills > 1);  // result objects were reused, with every field filled anew
   }
-  std::filesystem::remove(path);
 }
 
 TEST_CASE("parallel_records stops reading when emit says so", "[io]") {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ioc_parallel_stop_" + std::to_string(::getpid()) + ".txt");
-  {
-    std::ofstream f(path, std::ios::binary);
-    for (int i = 0; i < 5000; ++i) f << "record " << i << "\n";
-  }
+  std::string data;
+  for (int i = 0; i < 5000; ++i) data += "record " + std::to_string(i) + "\n";
+  const ioc::test::TempDir dir;
   ioc::io::InputOptions in;
-  in.paths = {path.string()};
+  in.paths = {dir.file("records.txt", data)};
   std::ostringstream err;
   ioc::io::Diagnostics diag("test", "matched", err);
   std::vector<std::string> got;
@@ -103,5 +92,4 @@ TEST_CASE("parallel_records stops reading when emit says so", "[io]") {
   CHECK(got.front() == "record 0");
   CHECK(got.back() == "record 99");
   CHECK(diag.read() < 5000);
-  std::filesystem::remove(path);
 }

@@ -11,7 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "../support.hpp"
 #include "ioc/io/records.hpp"
+
+using ioc::test::TempDir;
+using ioc::test::utf16le;
 
 using ioc::io::BinaryInput;
 using ioc::io::Diagnostics;
@@ -22,26 +26,6 @@ using ioc::io::RecordKind;
 using namespace std::string_literals;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("ioc_records_bin_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name, const std::string& data) const {
-    const auto p = path_ / name;
-    std::ofstream f(p, std::ios::binary);
-    f << data;
-    return p.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct Rec {
   std::string text;
@@ -67,20 +51,11 @@ std::vector<Rec> collect(const InputOptions& opt, Diagnostics& diag) {
   return seen;
 }
 
-std::string wide(std::string_view ascii) {
-  std::string out;
-  for (char c : ascii) {
-    out += c;
-    out += '\0';
-  }
-  return out;
-}
-
 // A small executable-like input: ASCII runs, newlines, UTF-16LE, NULs.
 const std::string kBinary = "MZ\x90\0\x03\0\0\0"s + "http://evil.example.com/a\0"s +  // 8
                             "\n\n\x01\x02"s +                                         // 34
                             "GET /x 45.77.65.211\0\0"s +                              // 38
-                            wide("cdn.bad.example") + "\0\0\x7f"s +                   // 59
+                            utf16le("cdn.bad.example") + "\0\0\x7f"s +                // 59
                             "d41d8cd98f00b204e9800998ecf8427e\n"s;                    // 92
 
 }  // namespace

@@ -12,35 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "../support.hpp"
+
 using ioc::io::Diagnostics;
 using ioc::io::for_each_record;
 using ioc::io::InputOptions;
 using ioc::io::Record;
 using ioc::io::RecordFormat;
+using ioc::test::TempDir;
 
 namespace {
-
-// A fresh directory under the system temp dir, removed with its files.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("ioc_records_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name, const std::string& data) const {
-    const auto p = path_ / name;
-    std::ofstream f(p, std::ios::binary);
-    f << data;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct Seen {
   std::string name;

@@ -12,9 +12,12 @@
 #include <sstream>
 #include <string>
 
+#include "../support.hpp"
 #include "ioc/io/diagnostics.hpp"
 #include "ioc/io/output.hpp"
 #include "ioc/ioc/grep.hpp"
+
+using ioc::test::utf16le;
 
 using namespace std::string_literals;
 
@@ -64,22 +67,13 @@ Run grep(const std::string& data, ioc::io::InputOptions in, const ioc::scan::Gre
   return r;
 }
 
-std::string wide(std::string_view ascii) {
-  std::string out;
-  for (char c : ascii) {
-    out += c;
-    out += '\0';
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("grep_records scans the printable runs of binary input", "[ioc]") {
-  const std::string data = "MZ\x90\0\0\0"s +                              // 0
-                           "GET http://evil.example.com/a HTTP/1.1\0"s +  // 6
-                           "\x01\n\x02"s + wide("c2.bad-domain.net") +    // 45, 48
-                           "\0\0\xff\xfe"s + "10.1.2.3\0"s;               // 82, 84, 86
+  const std::string data = "MZ\x90\0\0\0"s +                               // 0
+                           "GET http://evil.example.com/a HTTP/1.1\0"s +   // 6
+                           "\x01\n\x02"s + utf16le("c2.bad-domain.net") +  // 45, 48
+                           "\0\0\xff\xfe"s + "10.1.2.3\0"s;                // 82, 84, 86
   ioc::io::InputOptions in;
   in.binary = ioc::io::BinaryInput::kAuto;
   ioc::scan::GrepOptions g;
@@ -132,7 +126,7 @@ TEST_CASE("grep_records gives the same output for binary input with threads and 
     data += "host" + std::to_string(i) + ".example.org 10.0." + std::to_string(i / 250) + "." +
             std::to_string(i % 250);
     data += i % 7 == 0 ? "\n"s : "\0\x01"s;
-    if (i % 11 == 0) data += wide("u" + std::to_string(i) + ".bad.net") + "\0\0"s;
+    if (i % 11 == 0) data += utf16le("u" + std::to_string(i) + ".bad.net") + "\0\0"s;
   }
   ioc::io::InputOptions in;
   in.binary = ioc::io::BinaryInput::kAuto;
