@@ -251,7 +251,8 @@ struct Scanner::Impl {
       return ok;
     }
     std::uint64_t key = 0;
-    std::memcpy(&key, lower.data(), lower.size());
+    for (std::size_t i = 0; i < lower.size(); ++i)
+      key |= std::uint64_t{static_cast<unsigned char>(lower[i])} << (8 * i);
     std::size_t h = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 54);
     for (std::size_t probes = 0; probes < 16; ++probes, h = (h + 1) % tld_table.size()) {
       TldSlot& slot = tld_table[h];
@@ -835,10 +836,15 @@ struct Scanner::Impl {
     // An IPv6 address (or a suffix holding one) needs "::" or six colons:
     // times ("23:21:02"), "http:" and "key:value" have neither.
     std::size_t colons = 0;
-    for_words(b, e,
-              [&](std::size_t w, std::uint64_t m) { colons += count_bits(bits[w].colon & m); });
-    const bool maybe_v6 =
-        colons >= 6 || (colons >= 2 && t.substr(b, e - b).find("::") != std::string_view::npos);
+    bool double_colon = false;
+    for_words(b, e, [&](std::size_t w, std::uint64_t m) {
+      for (std::uint64_t c = bits[w].colon & m; c != 0; c &= c - 1) {
+        const std::size_t k = w * 64 + static_cast<std::size_t>(__builtin_ctzll(c));
+        ++colons;
+        double_colon |= k + 1 < e && t[k + 1] == ':';
+      }
+    });
+    const bool maybe_v6 = colons >= 6 || (colons >= 2 && double_colon);
     if (maybe_v6 && (want(Type::kIpv6) || want(Type::kIpv6Cidr))) {
       std::size_t tail_e = e;
       while (tail_e > b && t[tail_e - 1] == ':' && !(tail_e - b >= 2 && t[tail_e - 2] == ':'))
@@ -998,7 +1004,12 @@ struct Scanner::Impl {
         }
       }
     }
-    if (want(Type::kIpv4)) add(Type::kIpv4, format_ipv4(*addr), b, e);
+    if (!want(Type::kIpv4)) return;
+    // Written without leading zeros already (nearly always): the value is the text.
+    bool canonical = true;
+    for (std::size_t i = b; i + 1 < e; ++i)
+      canonical &= !(t[i] == '0' && is_digit(t[i + 1]) && (i == b || t[i - 1] == '.'));
+    add(Type::kIpv4, canonical ? std::string(t.substr(b, e - b)) : format_ipv4(*addr), b, e);
   }
 
   // "Chrome/118.0.0.0" in a user agent is a browser version, never an address
@@ -1008,9 +1019,11 @@ struct Scanner::Impl {
     std::size_t w = b - 1;
     while (w > 0 && b - 1 - w < 16 && (cls(t[w - 1]) & kAlpha)) --w;
     const std::string_view word = t.substr(w, b - 1 - w);
-    for (std::string_view k : {"Chrome", "Chromium", "Safari", "Firefox", "Version", "Edg", "Edge",
-                               "OPR", "Opera", "AppleWebKit", "Gecko", "Trident", "Mobile", "CriOS",
-                               "FxiOS", "YaBrowser", "SamsungBrowser", "Vivaldi"})
+    static constexpr std::string_view kBrowsers[] = {
+        "Chrome", "Chromium", "Safari", "Firefox",     "Version",        "Edg",
+        "Edge",   "OPR",      "Opera",  "AppleWebKit", "Gecko",          "Trident",
+        "Mobile", "CriOS",    "FxiOS",  "YaBrowser",   "SamsungBrowser", "Vivaldi"};
+    for (std::string_view k : kBrowsers)
       if (word == k) return true;
     return false;
   }

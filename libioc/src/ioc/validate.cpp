@@ -6,6 +6,7 @@
 #include <unicode/uidna.h>
 
 #include <algorithm>
+#include <array>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -242,33 +243,62 @@ std::string public_suffix_list_info() {
   return info;
 }
 
+namespace {
+
+// kHostByte[c]: c lower-cased for ASCII letters, c for digits, '-' and '.', 0
+// for every other byte (not part of an ASCII host name).
+constexpr std::array<char, 256> make_host_bytes() {
+  std::array<char, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = static_cast<char>(c);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<char>(c);
+  t['-'] = '-';
+  t['.'] = '.';
+  return t;
+}
+constexpr auto kHostByte = make_host_bytes();
+
+bool all_ascii(std::string_view s) noexcept {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 std::optional<std::string> canonical_domain(std::string_view s, const DomainOptions& options) {
   while (!s.empty() && s.back() == '.') s.remove_suffix(1);
   if (s.empty() || s.size() > 253 * 4) return std::nullopt;
-  bool ascii = true;
-  for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  const bool ascii = all_ascii(s);
   std::string name;
   std::size_t labels = 0;
   std::string_view tld;
   if (ascii) {
-    // One pass: lower-case into `name` and check each label as it ends (the
-    // same rules as valid_label below).
+    // One pass through a table: lower-case into `name` and check each label
+    // as it ends (the same rules as valid_label).
     if (s.size() > 253) return std::nullopt;
     name.resize(s.size());
+    char* out = name.data();
     std::size_t label_b = 0;
-    for (std::size_t i = 0; i <= s.size(); ++i) {
-      if (i == s.size() || s[i] == '.') {
-        if (i == label_b || i - label_b > 63 || name[label_b] == '-' || name[i - 1] == '-')
-          return std::nullopt;
-        ++labels;
-        tld = std::string_view(name).substr(label_b, i - label_b);
-        if (i < s.size()) name[i] = '.';
-        label_b = i + 1;
+    const std::size_t n = s.size();
+    for (std::size_t i = 0; i <= n; ++i) {
+      const char m = i < n ? kHostByte[static_cast<unsigned char>(s[i])] : '.';
+      if (m == 0) return std::nullopt;
+      if (m != '.') {
+        out[i] = m;
         continue;
       }
-      const char c = text::lower_ascii(s[i]);
-      if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-')) return std::nullopt;
-      name[i] = c;
+      const std::size_t len = i - label_b;
+      if (len == 0 || len > 63 || out[label_b] == '-' || out[i - 1] == '-') return std::nullopt;
+      ++labels;
+      tld = std::string_view(out + label_b, len);
+      if (i < n) out[i] = '.';
+      label_b = i + 1;
     }
   } else {
     auto a = idna_convert(s, true);
