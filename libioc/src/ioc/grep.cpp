@@ -106,48 +106,87 @@ void filter_hits(const GrepOptions& o, std::vector<Hit>& hits) {
       if (h.type == Type::kDomain) h.value = registrable_domain(h.value);
 }
 
-// True when `s` needs no JSON escaping and no UTF-8 repair: printable ASCII
-// other than '"' and '\\'.
+// kPlainJson[c]: byte c needs no JSON escaping and no UTF-8 repair (printable
+// ASCII other than '"' and '\\').
+constexpr auto kPlainJson = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c <= 0x7e; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
+
 bool plain_json(std::string_view s) {
-  for (char c : s)
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
-  return true;
+  bool ok = true;
+  for (char c : s) ok &= kPlainJson[static_cast<unsigned char>(c)];
+  return ok;
 }
 
-void append_uint(std::string& buf, std::uint64_t v) {
+// Writers into a buffer sized beforehand: literals copy a constant number of
+// bytes (inlined), strings one memcpy each.
+template <std::size_t N>
+char* put(char* p, const char (&text)[N]) {
+  std::memcpy(p, text, N - 1);
+  return p + N - 1;
+}
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+char* put_uint(char* p, std::uint64_t v) {
   char digits[20];
-  char* p = digits + sizeof digits;
+  char* d = digits + sizeof digits;
   do {
-    *--p = static_cast<char>('0' + v % 10);
+    *--d = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v != 0);
-  buf.append(p, static_cast<std::size_t>(digits + sizeof digits - p));
+  return put(p, std::string_view(d, static_cast<std::size_t>(digits + sizeof digits - d)));
+}
+
+// plain_json(source), remembered for the input being read (the hits of an
+// input all carry the same name).
+bool plain_source(std::string_view source) {
+  thread_local std::string_view last;
+  thread_local bool last_plain = false;
+  if (source.data() != last.data() || source.size() != last.size()) {
+    last = source;
+    last_plain = plain_json(source);
+  }
+  return last_plain;
 }
 
 // append_hit_jsonl's bytes for hits whose strings all pass plain_json (nearly
 // all of them), written without the JSON writer; false, writing nothing, else.
-bool append_plain_hit_jsonl(std::string& buf, const HitFields& h) {
-  if (!plain_json(h.type) || !plain_json(h.value) || !plain_json(h.raw) || !plain_json(h.source) ||
-      !plain_json(h.decoded_from))
+// Built-in type names need no check (`custom`: h.type is a pattern's name).
+bool append_plain_hit_jsonl(std::string& buf, const HitFields& h, bool custom) {
+  if (!plain_source(h.source) || (custom && !plain_json(h.type)) || !plain_json(h.value) ||
+      !plain_json(h.raw) || !plain_json(h.decoded_from))
     return false;
-  buf += "{\"type\":\"";
-  buf += h.type;
-  buf += "\",\"value\":\"";
-  buf += h.value;
-  buf += "\",\"raw\":\"";
-  buf += h.raw;
-  buf += h.defanged ? "\",\"defanged\":true,\"source\":\"" : "\",\"defanged\":false,\"source\":\"";
-  buf += h.source;
-  buf += "\",\"line\":";
-  append_uint(buf, h.line);
-  buf += ",\"offset\":";
-  append_uint(buf, h.offset);
+  // The fixed text is under 128 bytes, the two numbers 20 digits each at most.
+  const std::size_t at = buf.size();
+  buf.resize(at + h.type.size() + h.value.size() + h.raw.size() + h.source.size() +
+             h.decoded_from.size() + 128 + 40);
+  char* p = buf.data() + at;
+  p = put(p, "{\"type\":\"");
+  p = put(p, h.type);
+  p = put(p, "\",\"value\":\"");
+  p = put(p, h.value);
+  p = put(p, "\",\"raw\":\"");
+  p = put(p, h.raw);
+  if (h.defanged)
+    p = put(p, "\",\"defanged\":true,\"source\":\"");
+  else
+    p = put(p, "\",\"defanged\":false,\"source\":\"");
+  p = put(p, h.source);
+  p = put(p, "\",\"line\":");
+  p = put_uint(p, h.line);
+  p = put(p, ",\"offset\":");
+  p = put_uint(p, h.offset);
   if (!h.decoded_from.empty()) {
-    buf += ",\"decoded_from\":\"";
-    buf += h.decoded_from;
-    buf += '"';
+    p = put(p, ",\"decoded_from\":\"");
+    p = put(p, h.decoded_from);
+    p = put(p, "\"");
   }
-  buf += "}\n";
+  p = put(p, "}\n");
+  buf.resize(static_cast<std::size_t>(p - buf.data()));
   return true;
 }
 
@@ -198,7 +237,7 @@ void render_hit(std::string& buf, const GrepOptions& o, bool tty, HitFields h, T
       break;
     case GrepFormat::kJsonl:
       h.source = source;
-      if (!append_plain_hit_jsonl(buf, h)) append_hit_jsonl(buf, h);
+      if (!append_plain_hit_jsonl(buf, h, type == Type::kCustom)) append_hit_jsonl(buf, h);
       break;
     case GrepFormat::kCsv:
     case GrepFormat::kTsv: {
