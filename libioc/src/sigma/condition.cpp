@@ -86,23 +86,9 @@ std::string tokenize(std::string_view s, std::vector<Token>& out) {
 
 /// `*` wildcard match of a selection name pattern (case-sensitive).
 bool name_matches(std::string_view pat, std::string_view name) {
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < name.size()) {
-    if (p < pat.size() && pat[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pat.size() && pat[p] == name[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
+  return wildcard_match(
+      pat.size(), name, [&](std::size_t p) { return pat[p] == '*'; },
+      [&](std::size_t p, char c) { return pat[p] == c; });
 }
 
 class Parser {

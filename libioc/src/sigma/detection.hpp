@@ -121,6 +121,31 @@ bool eval_condition(const Condition& c, std::uint32_t node, SelFn& eval_sel) {
   return false;
 }
 
+/// `*`-wildcard matching in linear time (one backtrack point): pattern
+/// position p is a star when is_star(p), and matches text byte c when
+/// matches(p, c). Used for Sigma values (with `?` and case rules) and for the
+/// selection names of `1 of sel*`.
+template <typename IsStar, typename Matches>
+bool wildcard_match(std::size_t pattern_size, std::string_view s, IsStar is_star, Matches matches) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < s.size()) {
+    if (p < pattern_size && is_star(p)) {
+      star = p++;
+      mark = t;
+    } else if (p < pattern_size && matches(p, s[t])) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern_size && is_star(p)) ++p;
+  return p == pattern_size;
+}
+
 }  // namespace detail
 
 struct Detection {

@@ -36,24 +36,11 @@ using text::lower_ascii;
 
 bool glob_match(std::string_view pat, const std::vector<std::uint8_t>& wild, std::string_view s,
                 bool cased) {
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  auto same = [cased](char a, char b) { return cased ? a == b : a == lower_ascii(b); };
-  while (t < s.size()) {
-    if (p < pat.size() && wild[p] == 1) {
-      star = p++;
-      mark = t;
-    } else if (p < pat.size() && (wild[p] == 2 || same(pat[p], s[t]))) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && wild[p] == 1) ++p;
-  return p == pat.size();
+  return wildcard_match(
+      pat.size(), s, [&](std::size_t p) { return wild[p] == 1; },
+      [&](std::size_t p, char c) {
+        return wild[p] == 2 || (cased ? pat[p] == c : pat[p] == lower_ascii(c));
+      });
 }
 
 bool equals(std::string_view a, std::string_view b, bool cased) {
