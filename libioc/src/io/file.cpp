@@ -59,6 +59,15 @@ InputFile::~InputFile() {
   if (owned_ && fd_ >= 0) ::close(fd_);
 }
 
+Result<std::size_t> read_some(int fd, char* buf, std::size_t n) {
+  while (true) {
+    const ssize_t got = ::read(fd, buf, n);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno == EINTR) continue;
+    return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
+  }
+}
+
 Result<std::string> read_all(int fd, std::size_t max_bytes) {
   // Reading stops after max_bytes + 1 bytes: one more than allowed proves "too large".
   const std::size_t limit =
@@ -74,13 +83,10 @@ Result<std::string> read_all(int fd, std::size_t max_bytes) {
   while (used < limit) {
     const std::size_t want = std::min(kChunk, limit - used);
     if (data.size() < used + want) data.resize(used + want);
-    const ssize_t got = ::read(fd, data.data() + used, want);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
-    }
-    if (got == 0) break;
-    used += static_cast<std::size_t>(got);
+    auto got = read_some(fd, data.data() + used, want);
+    if (!got) return got.error();
+    if (*got == 0) break;
+    used += *got;
   }
   if (used > max_bytes)
     return make_error(ErrorCode::kLimitExceeded, "input larger than " + format_size(max_bytes));

@@ -1,14 +1,13 @@
 // Streaming records out of a file descriptor with a bounded, reused buffer.
 #include "ioc/io/line_reader.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
+
+#include "ioc/io/file.hpp"
 
 namespace ioc::io {
 
@@ -52,17 +51,13 @@ struct LineReader::Impl {
       bytes_read += got;
       return got;
     }
-    while (true) {
-      const ssize_t got = ::read(fd, buf.get() + at, n);
-      if (got >= 0) {
-        bytes_read += static_cast<std::uint64_t>(got);
-        return static_cast<std::size_t>(got);
-      }
-      if (errno == EINTR) continue;
-      const int err = errno;
+    auto got = read_some(fd, buf.get() + at, n);
+    if (!got) {
       eof = failed = true;  // give up on this descriptor
-      return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(err));
+      return got.error();
     }
+    bytes_read += *got;
+    return *got;
   }
 
   void reserve(std::size_t want) {

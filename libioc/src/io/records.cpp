@@ -1,13 +1,9 @@
 // The loop every tool runs: inputs -> records -> callback.
 #include "ioc/io/records.hpp"
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,16 +91,6 @@ class InputLoop {
   Source record_start_;
   bool done_ = false;
 };
-
-// read(2) with EINTR retried: the byte count, 0 at end of input, or kIo.
-Result<std::size_t> read_some(int fd, char* buf, std::size_t n) {
-  while (true) {
-    const ssize_t got = ::read(fd, buf, n);
-    if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno == EINTR) continue;
-    return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
-  }
-}
 
 // `prefix`: the input's first bytes, already read (to detect binary input).
 bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile& in,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <unordered_set>
@@ -132,13 +133,7 @@ char* put(char* p, std::string_view s) {
   return p + s.size();
 }
 char* put_uint(char* p, std::uint64_t v) {
-  char digits[20];
-  char* d = digits + sizeof digits;
-  do {
-    *--d = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  return put(p, std::string_view(d, static_cast<std::size_t>(digits + sizeof digits - d)));
+  return std::to_chars(p, p + 20, v).ptr;  // the caller sized the buffer for 20 digits
 }
 
 // plain_json(source), remembered for the input being read (the hits of an

@@ -39,6 +39,10 @@ class InputFile {
   bool owned_ = false;
 };
 
+/// One read(2) of at most n bytes into buf, retried on EINTR: the byte count,
+/// 0 at end of input, or kIo ("read failed: ...").
+Result<std::size_t> read_some(int fd, char* buf, std::size_t n);
+
 /// Reads `fd` to its end. More than max_bytes is kLimitExceeded (after reading
 /// at most max_bytes + 1 bytes); a read error is kIo.
 Result<std::string> read_all(int fd, std::size_t max_bytes);
