@@ -47,4 +47,27 @@ inline std::string utf16le(std::string_view ascii) {
   return out;
 }
 
+/// A Security 4688 (process creation) event as rendered XML (events and
+/// sigma tests).
+inline constexpr const char* kSecurity4688Xml =
+    "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+    "<Provider Name='Microsoft-Windows-Security-Auditing' "
+    "Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/><EventID>4688</EventID>"
+    "<TimeCreated SystemTime='2020-09-21T23:26:20.8692345Z'/><Channel>Security</Channel>"
+    "<Computer>WORKSTATION5.theshire.local</Computer></System><EventData>"
+    "<Data Name='SubjectUserSid'>S-1-5-21-1</Data>"
+    "<Data Name='SubjectUserName'>pgustavo</Data>"
+    "<Data Name='SubjectDomainName'>THESHIRE</Data>"
+    "<Data Name='SubjectLogonId'>0x10a7df</Data>"
+    "<Data Name='NewProcessId'>0x1a2c</Data>"
+    "<Data Name='NewProcessName'>C:\\Windows\\System32\\net.exe</Data>"
+    "<Data Name='TokenElevationType'>%%1937</Data>"
+    "<Data Name='ProcessId'>0x1d20</Data>"
+    "<Data Name='CommandLine'>\"C:\\windows\\system32\\net.exe\" user</Data>"
+    "<Data Name='TargetUserSid'>S-1-0-0</Data><Data Name='TargetUserName'>-</Data>"
+    "<Data Name='TargetDomainName'>-</Data>"
+    "<Data Name='ParentProcessName'>C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\"
+    "powershell.exe</Data><Data Name='MandatoryLabel'>S-1-16-12288</Data>"
+    "</EventData></Event>";
+
 }  // namespace ioc::test

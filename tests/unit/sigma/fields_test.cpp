@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../support.hpp"
 #include "ioc/events/process_event.hpp"
 #include "ioc/sigma/rules.hpp"
 
@@ -50,27 +51,6 @@ const char* const kSysmonJson = R"({
     }
   }
 })";
-
-const char* const kSecurityXml =
-    "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
-    "<Provider Name='Microsoft-Windows-Security-Auditing' "
-    "Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/><EventID>4688</EventID>"
-    "<TimeCreated SystemTime='2020-09-21T23:26:20.8692345Z'/><Channel>Security</Channel>"
-    "<Computer>WORKSTATION5.theshire.local</Computer></System><EventData>"
-    "<Data Name='SubjectUserSid'>S-1-5-21-1</Data>"
-    "<Data Name='SubjectUserName'>pgustavo</Data>"
-    "<Data Name='SubjectDomainName'>THESHIRE</Data>"
-    "<Data Name='SubjectLogonId'>0x10a7df</Data>"
-    "<Data Name='NewProcessId'>0x1a2c</Data>"
-    "<Data Name='NewProcessName'>C:\\Windows\\System32\\net.exe</Data>"
-    "<Data Name='TokenElevationType'>%%1937</Data>"
-    "<Data Name='ProcessId'>0x1d20</Data>"
-    "<Data Name='CommandLine'>\"C:\\windows\\system32\\net.exe\" user</Data>"
-    "<Data Name='TargetUserSid'>S-1-0-0</Data><Data Name='TargetUserName'>-</Data>"
-    "<Data Name='TargetDomainName'>-</Data>"
-    "<Data Name='ParentProcessName'>C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\"
-    "powershell.exe</Data><Data Name='MandatoryLabel'>S-1-16-12288</Data>"
-    "</EventData></Event>";
 
 ProcessEvent parse(std::string_view record) {
   EventReader reader;
@@ -154,7 +134,7 @@ TEST_CASE("EventFields on a Sysmon event", "[sigma][fields]") {
 }
 
 TEST_CASE("EventFields on a Security 4688 event", "[sigma][fields]") {
-  const ProcessEvent e = parse(kSecurityXml);
+  const ProcessEvent e = parse(ioc::test::kSecurity4688Xml);
   const EventFields f(e);
   CHECK(get(f, "Image") == "C:\\Windows\\System32\\net.exe");
   CHECK(get(f, "NewProcessName") == "C:\\Windows\\System32\\net.exe");
