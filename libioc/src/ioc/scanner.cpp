@@ -10,7 +10,6 @@
 #include <array>
 #include <cstring>
 #include <limits>
-#include <unordered_map>
 
 #include "ioc/core/limits.hpp"
 #include "ioc/io/file.hpp"
@@ -190,13 +189,6 @@ struct Span {
   std::size_t b, e;
 };
 
-struct TldHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-
 }  // namespace
 
 struct Scanner::Impl {
@@ -206,7 +198,6 @@ struct Scanner::Impl {
   bool refanged = false;
   std::vector<Span> covered;
   std::vector<Hit> hits;  // in `t` coordinates until mapped
-  std::unordered_map<std::string, bool, TldHash, std::equal_to<>> tld_cache;
 
   bool want(Type type) const { return has(opt.types, type); }
 
@@ -234,8 +225,8 @@ struct Scanner::Impl {
   bool defanged(std::size_t b, std::size_t e) const { return refanged && rf.changed(b, e); }
 
   // is_icann_tld, remembered per scanner (most text names few TLDs). Labels of
-  // up to 8 bytes (nearly all) are packed into a word and kept in a small
-  // open-addressing table; longer ones in a map.
+  // up to 8 bytes (nearly all TLDs in text) are packed into a word and kept in
+  // a small open-addressing table; longer ones are looked up each time.
   struct TldSlot {
     std::uint64_t key = 0;  // 0: empty (a TLD is never empty)
     bool ok = false;
@@ -244,12 +235,7 @@ struct Scanner::Impl {
   std::size_t tld_table_used = 0;
 
   bool icann_tld(std::string_view lower) {
-    if (lower.empty() || lower.size() > 8) {
-      if (auto it = tld_cache.find(lower); it != tld_cache.end()) return it->second;
-      const bool ok = is_icann_tld(lower);
-      if (tld_cache.size() < 4096) tld_cache.emplace(std::string(lower), ok);
-      return ok;
-    }
+    if (lower.empty() || lower.size() > 8) return is_icann_tld(lower);
     std::uint64_t key = 0;
     for (std::size_t i = 0; i < lower.size(); ++i)
       key |= std::uint64_t{static_cast<unsigned char>(lower[i])} << (8 * i);
@@ -738,17 +724,21 @@ struct Scanner::Impl {
     return {dot != 0, colon != 0, high != 0};
   }
 
-  // The shortest dot-free run that can be an indicator of a wanted type (see
-  // tokens()); 0 when every run must be looked at.
+  // The shortest dot-free run that can be an indicator of a wanted type: 14
+  // (Bitcoin), 32 (hashes), 0 when every run must be looked at (CVE, ATT&CK,
+  // ASN, MAC), or none. Set once from the options (see the constructor).
   std::size_t min_plain_run = 0;
 
-  void tokens() {
-    min_plain_run = std::numeric_limits<std::size_t>::max();
-    if (want(Type::kBtc)) min_plain_run = 14;
+  std::size_t plain_run_for_types() const {
+    std::size_t len = std::numeric_limits<std::size_t>::max();
+    if (want(Type::kBtc)) len = 14;
     if (want(Type::kMd5) || want(Type::kSha1) || want(Type::kSha256) || want(Type::kSha512))
-      min_plain_run = std::min<std::size_t>(min_plain_run, 32);
-    if (want(Type::kCve) || want(Type::kAttack) || want(Type::kAsn) || want(Type::kMac))
-      min_plain_run = 0;
+      len = std::min<std::size_t>(len, 32);
+    if (want(Type::kCve) || want(Type::kAttack) || want(Type::kAsn) || want(Type::kMac)) len = 0;
+    return len;
+  }
+
+  void tokens() {
     if (min_plain_run > 0) mark_interesting(min_plain_run);
     const std::size_t n = t.size();
     std::size_t ci = 0;
@@ -1260,6 +1250,7 @@ struct Scanner::Impl {
 
 Scanner::Scanner(ScanOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
+  impl_->min_plain_run = impl_->plain_run_for_types();
   // Compile the shared patterns before threads use them; not at all when no
   // type needs them (compiling them all takes milliseconds).
   if (impl_->builtin_regex_types()) patterns();
