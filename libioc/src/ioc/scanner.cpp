@@ -357,17 +357,10 @@ struct Scanner::Impl {
   // ---- URLs -------------------------------------------------------------
   // The first "://" at or after pos, found from the colon bitmap; npos if none.
   std::size_t next_scheme_sep(std::size_t pos) const {
-    std::size_t w = pos / 64;
-    if (w >= bits.size()) return std::string_view::npos;
-    std::uint64_t word = bits[w].colon & (~std::uint64_t{0} << (pos % 64));
-    while (true) {
-      while (word == 0) {
-        if (++w >= bits.size()) return std::string_view::npos;
-        word = bits[w].colon;
-      }
-      const std::size_t k = w * 64 + static_cast<std::size_t>(__builtin_ctzll(word));
-      if (k + 2 < t.size() && t[k + 1] == '/' && t[k + 2] == '/') return k;
-      word &= word - 1;
+    for (;; ++pos) {
+      pos = next_bit(pos, bits.size(), [&](std::size_t w) { return bits[w].colon; });
+      if (pos >= t.size()) return std::string_view::npos;
+      if (pos + 2 < t.size() && t[pos + 1] == '/' && t[pos + 2] == '/') return pos;
     }
   }
 
@@ -603,19 +596,26 @@ struct Scanner::Impl {
     }
   }
 
-  // The first position >= i whose run bit is `set`, or n.
-  template <bool set>
-  [[gnu::always_inline]] std::size_t next_run_bit(std::size_t i) const {
+  // The first position >= i (below n) whose bit is set in the bitmap whose
+  // word w is word(w), over `words` words; n when there is none.
+  template <typename Word>
+  [[gnu::always_inline]] std::size_t next_bit(std::size_t i, std::size_t words, Word word) const {
     const std::size_t n = t.size();
     if (i >= n) return n;
     std::size_t w = i / 64;
-    std::uint64_t word = set ? bits[w].run : ~bits[w].run;
-    word &= ~std::uint64_t{0} << (i % 64);
-    while (word == 0) {
-      if (++w >= bits.size()) return n;
-      word = set ? bits[w].run : ~bits[w].run;
+    std::uint64_t x = word(w) & (~std::uint64_t{0} << (i % 64));
+    while (x == 0) {
+      if (++w >= words) return n;
+      x = word(w);
     }
-    return std::min(n, w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
+    return std::min(n, w * 64 + static_cast<std::size_t>(__builtin_ctzll(x)));
+  }
+
+  // The first position >= i whose run bit is `set`, or n.
+  template <bool set>
+  [[gnu::always_inline]] std::size_t next_run_bit(std::size_t i) const {
+    return next_bit(i, bits.size(),
+                    [&](std::size_t w) { return set ? bits[w].run : ~bits[w].run; });
   }
 
   // interesting[w]: the dots and colons of word w, and the bytes that start
@@ -650,15 +650,7 @@ struct Scanner::Impl {
   }
 
   std::size_t next_interesting(std::size_t i) const {
-    const std::size_t n = t.size();
-    if (i >= n) return n;
-    std::size_t w = i / 64;
-    std::uint64_t word = interesting[w] & (~std::uint64_t{0} << (i % 64));
-    while (word == 0) {
-      if (++w >= interesting.size()) return n;
-      word = interesting[w];
-    }
-    return std::min(n, w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
+    return next_bit(i, interesting.size(), [&](std::size_t w) { return interesting[w]; });
   }
 
   // The first byte of the run holding position i (a run byte).
