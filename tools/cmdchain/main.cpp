@@ -4,8 +4,6 @@
 // (events/, chain/, sigma/).
 #include <exception>
 #include <string>
-#include <string_view>
-#include <utility>
 #include <vector>
 
 #include "common/options.hpp"
@@ -64,13 +62,7 @@ int run(int argc, char** argv) {
   ioc::chain::ChainOptions o;
   using ioc::chain::ChainFormat;
   if (common.extra_format) {
-    static constexpr std::pair<std::string_view, ChainFormat> kFormats[] = {
-        {"json", ChainFormat::kJson},       {"groups", ChainFormat::kGroups},
-        {"alerts", ChainFormat::kAlerts},   {"dot", ChainFormat::kDot},
-        {"mermaid", ChainFormat::kMermaid}, {"sankey", ChainFormat::kSankey},
-        {"html", ChainFormat::kHtml}};
-    for (const auto& [name, format] : kFormats)
-      if (common.format_name == name) o.format = format;
+    if (auto format = ioc::chain::chain_format_from_name(common.format_name)) o.format = *format;
   } else if (common.format == ioc::io::OutputFormat::kJsonl) {
     o.format = ChainFormat::kJsonl;
   } else if (common.format == ioc::io::OutputFormat::kText) {

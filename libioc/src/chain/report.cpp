@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -340,6 +341,18 @@ ordered_json alert_json(const sigma::Alert& a, const Forest& forest) {
 }
 
 }  // namespace
+
+std::optional<ChainFormat> chain_format_from_name(std::string_view name) {
+  static constexpr std::pair<std::string_view, ChainFormat> kFormats[] = {
+      {"text", ChainFormat::kText},       {"jsonl", ChainFormat::kJsonl},
+      {"json", ChainFormat::kJson},       {"groups", ChainFormat::kGroups},
+      {"alerts", ChainFormat::kAlerts},   {"dot", ChainFormat::kDot},
+      {"mermaid", ChainFormat::kMermaid}, {"sankey", ChainFormat::kSankey},
+      {"html", ChainFormat::kHtml}};
+  for (const auto& [n, format] : kFormats)
+    if (name == n) return format;
+  return std::nullopt;
+}
 
 int level_rank(std::string_view level) {
   static constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high",

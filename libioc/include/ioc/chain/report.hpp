@@ -20,7 +20,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ioc/io/diagnostics.hpp"
@@ -63,6 +65,10 @@ ChainResult run_cmdchain(const io::InputOptions& input, const ChainOptions& opti
 /// The directory of the shipped Sigma rules (recipes/sigma under the recipe
 /// search path: $IOC_RECIPE_PATH, the installed data, the source tree); "" if none.
 std::string default_rules_dir();
+
+/// The format named `name` ("text", "jsonl", "json", "groups", "alerts", "dot",
+/// "mermaid", "sankey", "html"); nullopt for others.
+std::optional<ChainFormat> chain_format_from_name(std::string_view name);
 
 /// "informational" < "low" < "medium" < "high" < "critical"; -1 for others.
 int level_rank(std::string_view level);
