@@ -24,21 +24,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(r.text.empty() && r.changes.empty());
     return 0;
   }
-  check(r.map.size() == r.text.size() + 1);
-  check(r.map.back() == raw.size());
+  check(r.raw_offset(r.text.size()) == raw.size());
   check(r.text.size() <= raw.size() + 4 * r.changes.size());
-  for (std::size_t i = 1; i < r.map.size(); ++i) check(r.map[i - 1] <= r.map[i]);
-  std::uint32_t prev_end = 0;
-  for (const auto& [b, e] : r.changes) {
-    check(b < e && e <= r.text.size() && b >= prev_end);
-    prev_end = e;
+  for (std::size_t i = 1; i <= r.text.size(); ++i) check(r.raw_offset(i - 1) <= r.raw_offset(i));
+  std::uint32_t prev_end = 0, prev_raw_end = 0;
+  for (const auto& c : r.changes) {
+    check(c.begin < c.end && c.end <= r.text.size() && c.begin >= prev_end);
+    check(c.raw_begin < c.raw_end && c.raw_end <= raw.size() && c.raw_begin >= prev_raw_end);
+    // Unchanged text between two changes is as long in both texts.
+    check(c.begin - prev_end == c.raw_begin - prev_raw_end);
+    prev_end = c.end;
+    prev_raw_end = c.raw_end;
   }
   // Unchanged bytes are copies of the raw bytes they map to.
   std::size_t c = 0;
   for (std::size_t i = 0; i < r.text.size(); ++i) {
-    while (c < r.changes.size() && r.changes[c].second <= i) ++c;
-    if (c < r.changes.size() && r.changes[c].first <= i) continue;
-    check(r.text[i] == raw[r.map[i]]);
+    while (c < r.changes.size() && r.changes[c].end <= i) ++c;
+    if (c < r.changes.size() && r.changes[c].begin <= i) continue;
+    check(r.text[i] == raw[r.raw_offset(i)]);
   }
   return 0;
 }

@@ -51,13 +51,13 @@ bool in_v6(const Ipv6Bytes& a, const Ipv6Bytes& net, int bits) {
 
 }  // namespace
 
-bool is_special_address(const Hit& hit) {
-  switch (hit.type) {
+bool is_special_address(Type type, std::string_view value) {
+  switch (type) {
     case Type::kIpv4:
     case Type::kIpv6:
     case Type::kIpv4Cidr:
-    case Type::kIpv6Cidr: return special_host(before_slash(hit.value));
-    case Type::kUrl: return special_host(url_host(hit.value));
+    case Type::kIpv6Cidr: return special_host(before_slash(value));
+    case Type::kUrl: return special_host(url_host(value));
     default: return false;
   }
 }
@@ -141,22 +141,22 @@ bool Exclusions::v6_excluded(const Ipv6Bytes& a) const {
   return false;
 }
 
-bool Exclusions::excluded(const Hit& hit) const {
+bool Exclusions::excluded(Type type, std::string_view value) const {
   const auto host_excluded = [&](std::string_view host) {
     if (auto a = parse_ipv4(host)) return v4_excluded(*a);
     if (auto a = parse_ipv6(host)) return v6_excluded(*a);
     return domain_excluded(host);
   };
-  switch (hit.type) {
+  switch (type) {
     case Type::kIpv4:
     case Type::kIpv6:
     case Type::kIpv4Cidr:
-    case Type::kIpv6Cidr: return host_excluded(before_slash(hit.value));
-    case Type::kDomain: return domain_excluded(hit.value);
-    case Type::kUrl: return host_excluded(url_host(hit.value));
+    case Type::kIpv6Cidr: return host_excluded(before_slash(value));
+    case Type::kDomain: return domain_excluded(value);
+    case Type::kUrl: return host_excluded(url_host(value));
     case Type::kEmail: {
-      const std::size_t at = hit.value.rfind('@');
-      return at != std::string::npos && domain_excluded(std::string_view(hit.value).substr(at + 1));
+      const std::size_t at = value.rfind('@');
+      return at != std::string_view::npos && domain_excluded(value.substr(at + 1));
     }
     default: return false;
   }

@@ -35,15 +35,16 @@ std::string_view display_name(std::string_view name) {
   return name.empty() || name == "-" ? kStdinName : name;
 }
 
-std::string_view hit_type_name(const Hit& h) {
-  return h.type == Type::kCustom ? std::string_view(h.name) : type_name(h.type);
+std::string_view hit_type_name(const HitView& h) {
+  return h.type == Type::kCustom ? h.name : type_name(h.type);
 }
 
 // In the strings of a binary, a dotted name right after a '.' is a section or
 // symbol name (".note.gnu.property", ".data.rel.ro", Go's "type:.eq.github.com"),
 // not a host; in text such a name stays a domain ("domain=.example.com").
-void drop_section_names(std::string_view text, std::vector<Hit>& hits, std::size_t first) {
-  const auto section = [&](const Hit& h) {
+template <typename H>  // Hit or HitView
+void drop_section_names(std::string_view text, std::vector<H>& hits, std::size_t first) {
+  const auto section = [&](const H& h) {
     return h.type == Type::kDomain && !h.derived && h.begin > 0 && text[h.begin - 1] == '.';
   };
   hits.erase(std::remove_if(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end(), section),
@@ -95,16 +96,50 @@ void scan_record(Scanner& scanner, std::string_view text, io::RecordKind kind, c
   }
 }
 
-// Filters and value rewrites that depend only on the hit (run on workers).
-void filter_hits(const GrepOptions& o, std::vector<Hit>& hits) {
+// --public-only and --exclude.
+template <typename H>  // Hit or HitView
+void drop_unwanted(const GrepOptions& o, std::vector<H>& hits) {
   if (o.public_only || o.exclude) {
-    std::erase_if(hits, [&](const Hit& h) {
-      return (o.public_only && is_special_address(h)) || (o.exclude && o.exclude->excluded(h));
+    std::erase_if(hits, [&](const H& h) {
+      return (o.public_only && is_special_address(h.type, h.value)) ||
+             (o.exclude && o.exclude->excluded(h.type, h.value));
     });
   }
+}
+
+// The hits of one record, as views: into the scanner (the usual case, with no
+// copy per hit), or into `owned` for hits from decoded blobs and --wide
+// strings, --registrable values, and hits that must outlive the next scan.
+struct RecordHits {
+  std::vector<Hit> owned;
+  std::vector<HitView> views;  // when filtered or owned
+  std::span<const HitView> hits;
+};
+
+// Scans a record and applies the filters and value rewrites that depend only
+// on the hit (run on workers). `borrow`: the views may point into the scanner
+// (they are used before its next scan).
+void collect_hits(Scanner& scanner, std::string_view text, io::RecordKind kind,
+                  const GrepOptions& o, bool borrow, RecordHits& r) {
+  r.views.clear();
+  if (borrow && kind != io::RecordKind::kWideString && o.decoders == 0 && !o.wide &&
+      !o.registrable) {
+    r.hits = scanner.scan_views(text);
+    if (kind == io::RecordKind::kText && !o.public_only && !o.exclude) return;
+    r.views.assign(r.hits.begin(), r.hits.end());
+    if (kind == io::RecordKind::kPrintableRun) drop_section_names(text, r.views, 0);
+    drop_unwanted(o, r.views);
+    r.hits = r.views;
+    return;
+  }
+  r.owned.clear();
+  scan_record(scanner, text, kind, o, r.owned);
+  drop_unwanted(o, r.owned);
   if (o.registrable)
-    for (Hit& h : hits)
+    for (Hit& h : r.owned)
       if (h.type == Type::kDomain) h.value = registrable_domain(h.value);
+  for (const Hit& h : r.owned) r.views.push_back(view_of(h));
+  r.hits = r.views;
 }
 
 // kPlainJson[c]: byte c needs no JSON escaping and no UTF-8 repair (printable
@@ -279,9 +314,9 @@ class Sink {
 
   // Returns false to stop reading (closed pipe, -q after a hit).
   bool record(const Source& src, std::string_view text, bool field_mode,
-              const std::vector<Hit>& hits) {
+              std::span<const HitView> hits) {
     if (values_only_) {  // the default: what render_hit writes, without its switches
-      for (const Hit& h : hits) {
+      for (const HitView& h : hits) {
         buf_ += h.value;
         buf_ += o_.terminator;
       }
@@ -290,7 +325,7 @@ class Sink {
       return !out_.broken_pipe();
     }
     std::size_t written = 0;
-    for (const Hit& h : hits) {
+    for (const HitView& h : hits) {
       const std::string_view type = hit_type_name(h);
       if (o_.unique || o_.format == GrepFormat::kJson || o_.share) {
         std::string k(type);
@@ -303,21 +338,22 @@ class Sink {
       if (o_.quiet) return false;
       if (o_.count) {
         if (h.type == Type::kCustom)
-          ++custom_counts_[h.name];
+          ++custom_counts_[std::string(h.name)];
         else
           ++counts_[static_cast<std::size_t>(h.type)];
         continue;
       }
       const std::uint64_t offset = (field_mode ? 0 : src.offset) + h.begin;
       const std::string_view raw =
-          h.decoded_from.empty() ? text.substr(h.begin, h.end - h.begin) : std::string_view(h.raw);
+          h.decoded_from.empty() ? text.substr(h.begin, h.end - h.begin) : h.raw;
       if (o_.share) {
-        indicators_.push_back({h.type, h.value, h.name});
+        indicators_.push_back({h.type, std::string(h.value), std::string(h.name)});
         continue;
       }
       if (o_.sort || o_.format == GrepFormat::kJson) {
-        stored_.push_back({h.type, h.name, h.value, std::string(raw), h.defanged,
-                           std::string(display_name(src.name)), src.line, offset, h.decoded_from});
+        stored_.push_back({h.type, std::string(h.name), std::string(h.value), std::string(raw),
+                           h.defanged, std::string(display_name(src.name)), src.line, offset,
+                           std::string(h.decoded_from)});
         continue;
       }
       write(type, h.type, h.value, raw, h.defanged, src.name, src.line, offset, h.decoded_from);
@@ -476,21 +512,19 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
   bool completed = true;
   if (o.jobs <= 1) {
     Scanner scanner(o.scan);
-    std::vector<Hit> hits;
+    RecordHits hits;
     completed = io::for_each_record(input, diag, [&](io::Record& rec) {
-      hits.clear();
-      scan_record(scanner, rec.text, rec.kind, o, hits);
-      filter_hits(o, hits);
-      if (hits.empty()) return true;
+      collect_hits(scanner, rec.text, rec.kind, o, /*borrow=*/true, hits);
+      if (hits.hits.empty()) return true;
       diag.count_ok();
-      return sink.record(rec.source, rec.text, field_mode, hits);
+      return sink.record(rec.source, rec.text, field_mode, hits.hits);
     });
   } else {
     // Workers scan, filter and, for the streaming formats, render; the calling
     // thread only writes (and, for -u, --sort, -c, json and the sharing
     // formats, which need every hit in one place, does the rest).
     struct Found {
-      std::vector<Hit> hits;
+      RecordHits hits;
       std::string rendered;
       std::size_t count = 0;
     };
@@ -503,31 +537,31 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
         scanner = std::make_unique<Scanner>(o.scan);
         owner = &o;
       }
-      f.hits.clear();  // `f` is reused: keep its buffers, not its contents
-      f.rendered.clear();
-      scan_record(*scanner, rec.text, rec.kind, o, f.hits);
-      filter_hits(o, f.hits);
-      f.count = f.hits.size();
+      f.rendered.clear();  // `f` is reused: keep its buffers, not its contents
+      // Rendered here, the views may point into this thread's scanner;
+      // otherwise they are used after its next scan.
+      collect_hits(*scanner, rec.text, rec.kind, o, /*borrow=*/render, f.hits);
+      f.count = f.hits.hits.size();
       if (render) {
         const Source src = rec.source();
-        for (const Hit& h : f.hits) {
+        for (const HitView& h : f.hits.hits) {
           const std::uint64_t offset = (field_mode ? 0 : src.offset) + h.begin;
           const std::string_view raw =
               h.decoded_from.empty() ? std::string_view(rec.text).substr(h.begin, h.end - h.begin)
-                                     : std::string_view(h.raw);
+                                     : h.raw;
           render_hit(f.rendered, o, tty,
                      {hit_type_name(h), h.value, raw, h.defanged, src.name, src.line, offset,
                       h.decoded_from},
                      h.type);
         }
-        f.hits.clear();
+        f.hits.hits = {};
       }
     };
     std::function<bool(io::OwnedRecord&, Found&)> emit = [&](io::OwnedRecord& rec, Found& f) {
       if (f.count == 0) return true;
       diag.count_ok();
       if (render) return sink.write_rendered(f.rendered, f.count);
-      return sink.record(rec.source(), rec.text, field_mode, f.hits);
+      return sink.record(rec.source(), rec.text, field_mode, f.hits.hits);
     };
     completed = io::parallel_records<Found>(
         input, diag, {.jobs = o.jobs, .batch_records = 2048, .batch_bytes = 1 << 20}, work, emit);

@@ -6,7 +6,6 @@
 #endif
 #include <array>
 #include <limits>
-#include <numeric>
 
 #include "ioc/text/ascii.hpp"
 
@@ -237,13 +236,23 @@ std::size_t next_trigger(std::string_view s, std::size_t i) {
 
 bool Refanged::changed(std::size_t begin, std::size_t end) const {
   auto it = std::lower_bound(changes.begin(), changes.end(), begin,
-                             [](const auto& c, std::size_t b) { return c.second <= b; });
-  return it != changes.end() && it->first < end;
+                             [](const Change& c, std::size_t b) { return c.end <= b; });
+  return it != changes.end() && it->begin < end;
+}
+
+std::size_t Refanged::raw_offset(std::size_t i) const {
+  // The last change that begins at or before i; before the first, the texts agree.
+  auto it = std::upper_bound(changes.begin(), changes.end(), i,
+                             [](std::size_t v, const Change& c) { return v < c.begin; });
+  if (it == changes.begin()) return i;
+  const Change& c = *(it - 1);
+  if (i < c.end)
+    return c.raw_begin + std::min<std::size_t>(i - c.begin, c.raw_end - c.raw_begin - 1);
+  return c.raw_end + (i - c.end);
 }
 
 bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
   out.text.clear();
-  out.map.clear();
   out.changes.clear();
   if (raw.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
   const Matcher matcher(raw, options.loose);
@@ -252,10 +261,6 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
   bool started = false;
   const auto copy_to = [&](std::size_t end) {
     out.text.append(raw.data() + copied, end - copied);
-    const std::size_t at = out.map.size();
-    out.map.resize(at + (end - copied));
-    std::iota(out.map.begin() + static_cast<std::ptrdiff_t>(at), out.map.end(),
-              static_cast<std::uint32_t>(copied));
     copied = end;
   };
   for (std::size_t i = 0; i < raw.size();) {
@@ -274,20 +279,18 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
     if (!started) {
       started = true;
       out.text.reserve(raw.size());
-      out.map.reserve(raw.size() + 1);
     }
     copy_to(m.start);
     const auto begin = static_cast<std::uint32_t>(out.text.size());
     out.text.append(m.replacement);
-    for (std::size_t k = 0; k < m.replacement.size(); ++k)
-      out.map.push_back(static_cast<std::uint32_t>(m.start + std::min(k, m.consumed - 1)));
-    out.changes.emplace_back(begin, static_cast<std::uint32_t>(out.text.size()));
+    out.changes.push_back({begin, static_cast<std::uint32_t>(out.text.size()),
+                           static_cast<std::uint32_t>(m.start),
+                           static_cast<std::uint32_t>(m.start + m.consumed)});
     i = m.start + m.consumed;
     copied = i;
   }
   if (!started) return false;
   copy_to(raw.size());
-  out.map.push_back(static_cast<std::uint32_t>(raw.size()));
   return true;
 }
 

@@ -189,6 +189,38 @@ struct Span {
   std::size_t b, e;
 };
 
+// A hit while scanning; its value is the scanner's values[value, value + size).
+struct Found {
+  std::size_t begin = 0, end = 0;
+  std::size_t value = 0;
+  std::uint32_t size = 0;
+  std::uint32_t pattern = 0;  // kCustom: the index of the custom pattern
+  Type type = Type::kIpv4;
+  bool derived = false;
+  bool defanged = false;
+};
+
+bool by_begin(const Found& a, const Found& b) noexcept {
+  return a.begin < b.begin;
+}
+
+// A stable sort by begin: insertion for the usual few hits of a record, mostly
+// in order already (no buffer to allocate); a merge sort for many.
+void sort_by_begin(std::vector<Found>& v, std::size_t first = 0) {
+  const auto b = v.begin() + static_cast<std::ptrdiff_t>(first);
+  if (std::is_sorted(b, v.end(), by_begin)) return;
+  if (v.size() - first > 32) {
+    std::stable_sort(b, v.end(), by_begin);
+    return;
+  }
+  for (std::size_t i = first + 1; i < v.size(); ++i) {
+    const Found h = v[i];
+    std::size_t j = i;
+    for (; j > first && v[j - 1].begin > h.begin; --j) v[j] = v[j - 1];
+    v[j] = h;
+  }
+}
+
 }  // namespace
 
 struct Scanner::Impl {
@@ -197,29 +229,49 @@ struct Scanner::Impl {
   std::string_view t;  // the text scanned: refanged, or the raw text itself
   bool refanged = false;
   std::vector<Span> covered;
-  std::vector<Hit> hits;  // in `t` coordinates until mapped
+  // The values of all hits of a text, one after another: no string per hit.
+  std::string values;
+  std::vector<Found> hits;    // this window's, in `t` coordinates until mapped
+  std::vector<Found> result;  // the whole text's, in its coordinates
+  std::vector<HitView> views;
 
   bool want(Type type) const { return has(opt.types, type); }
 
   // URL and e-mail hits are found first, kept aside in `early` (by begin), and
   // put into `hits` as the token pass reaches their place: then the hits of a
   // record are usually in order already and are handed over without a move.
-  std::vector<Hit> early;
+  std::vector<Found> early;
   std::size_t early_next = 0;
 
   void flush_early(std::size_t upto) {
     while (early_next < early.size() && early[early_next].begin <= upto)
-      hits.push_back(std::move(early[early_next++]));
+      hits.push_back(early[early_next++]);
   }
 
-  void add(Type type, std::string value, std::size_t b, std::size_t e, bool derived = false) {
+  // A hit whose value is values[at, values.size()): written there by the caller.
+  void add_from(Type type, std::size_t at, std::size_t b, std::size_t e, bool derived = false) {
     if (early_next < early.size()) flush_early(b);
-    Hit& h = hits.emplace_back();
+    Found& h = hits.emplace_back();
     h.type = type;
-    h.value = std::move(value);
+    h.value = at;
+    h.size = static_cast<std::uint32_t>(values.size() - at);
     h.begin = b;
     h.end = e;
     h.derived = derived;
+  }
+
+  void add(Type type, std::string_view value, std::size_t b, std::size_t e, bool derived = false) {
+    const std::size_t at = values.size();
+    values.append(value);
+    add_from(type, at, b, e, derived);
+  }
+
+  // The lower-cased ASCII of [b, e) as a hit's value (hashes).
+  void add_lower(Type type, std::size_t b, std::size_t e) {
+    const std::size_t at = values.size();
+    values.resize(at + (e - b));
+    text::lower_ascii_copy(values.data() + at, t.data() + b, e - b);
+    add_from(type, at, b, e);
   }
 
   bool defanged(std::size_t b, std::size_t e) const { return refanged && rf.changed(b, e); }
@@ -258,15 +310,22 @@ struct Scanner::Impl {
   // canonical_domain(host, {.tld_check = opt.tld_check, .unicode = unicode}),
   // with the TLD looked up in the cache: the A-label form is built without the
   // TLD check, then its last label checked (the same test canonical_domain makes).
-  std::optional<std::string> domain_value(std::string_view host, bool unicode) {
+  // Appended to `values`; false (and `values` as it was) when host is not a domain.
+  bool domain_value(std::string_view host, bool unicode) {
     if (unicode || !opt.tld_check)
-      return canonical_domain(host, {.tld_check = opt.tld_check, .unicode = unicode});
-    auto d = canonical_domain(host, {.tld_check = false, .unicode = false});
-    if (d && !icann_tld(std::string_view(*d).substr(d->rfind('.') + 1))) return std::nullopt;
-    return d;
+      return canonical_domain_into(host, {.tld_check = opt.tld_check, .unicode = unicode}, values);
+    const std::size_t at = values.size();
+    if (!canonical_domain_into(host, {.tld_check = false, .unicode = false}, values)) return false;
+    const std::string_view d(values.data() + at, values.size() - at);
+    if (!icann_tld(d.substr(d.rfind('.') + 1))) {
+      values.resize(at);
+      return false;
+    }
+    return true;
   }
 
-  void scan(std::string_view raw, std::vector<Hit>& out) {
+  // The hits of raw, the text's window at `base`, appended to `result`.
+  void scan(std::string_view raw, std::size_t base) {
     hits.clear();
     covered.clear();
     refanged = opt.refang && refang(raw, {.loose = opt.loose}, rf);
@@ -279,76 +338,68 @@ struct Scanner::Impl {
     std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.b < b.b; });
     if (!hits.empty()) {
       early.swap(hits);  // `hits` takes early's empty buffer
-      const auto by_begin = [](const Hit& a, const Hit& b) { return a.begin < b.begin; };
-      if (!std::is_sorted(early.begin(), early.end(), by_begin))
-        std::stable_sort(early.begin(), early.end(), by_begin);
+      sort_by_begin(early);
     }
     tokens();
     flush_early(std::numeric_limits<std::size_t>::max());
     regex_types();
-    const auto by_begin = [](const Hit& a, const Hit& b) { return a.begin < b.begin; };
-    const bool in_order = std::is_sorted(hits.begin(), hits.end(), by_begin);
-    if (!in_order && want(Type::kSessionKey)) {
-      // Stable insertion sort for the usual few hits per record, mostly in
-      // order already; a merge sort for many (insertion would be quadratic).
-      if (hits.size() > 32) std::stable_sort(hits.begin(), hits.end(), by_begin);
-      for (std::size_t i = 1; i < hits.size(); ++i) {
-        if (hits[i - 1].begin <= hits[i].begin) continue;
-        Hit h = std::move(hits[i]);
-        std::size_t j = i;
-        for (; j > 0 && hits[j - 1].begin > h.begin; --j) hits[j] = std::move(hits[j - 1]);
-        hits[j] = std::move(h);
-      }
-    }
+    // Out of order when URLs and e-mail addresses were found before the
+    // tokens around them, or by the RE2 patterns.
+    sort_by_begin(hits);
     if (want(Type::kSessionKey)) drop_hashes_of_session_keys();
-    // Out of order (URLs and e-mail addresses are found before the tokens
-    // around them, and with session keys not wanted): a stable sort of indices
-    // by begin, then each hit moved once.
-    const bool by_index = !in_order && !want(Type::kSessionKey);
-    if (by_index) {
-      order.resize(hits.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
-      const auto idx_by_begin = [&](std::uint32_t a, std::uint32_t b) {
-        return hits[a].begin < hits[b].begin;
-      };
-      if (order.size() > 32) {
-        std::stable_sort(order.begin(), order.end(), idx_by_begin);
-      } else {
-        for (std::size_t i = 1; i < order.size(); ++i) {
-          const std::uint32_t v = order[i];
-          std::size_t j = i;
-          for (; j > 0 && idx_by_begin(v, order[j - 1]); --j) order[j] = order[j - 1];
-          order[j] = v;
-        }
-      }
-    }
-    for (Hit& h : hits) {
+    for (Found& h : hits) {
       h.defanged = defanged(h.begin, h.end);
       if (refanged) {
-        h.begin = rf.map[h.begin];
-        h.end = rf.map[h.end];
+        h.begin = rf.raw_offset(h.begin);
+        h.end = rf.raw_offset(h.end);
       }
+      h.begin += base;
+      h.end += base;
     }
-    if (by_index) {
-      if (out.empty()) out.reserve(order.size());
-      for (std::uint32_t i : order) out.push_back(std::move(hits[i]));
-    } else if (out.empty()) {
-      out.swap(hits);  // no moves: `hits` takes out's (empty) buffer for next time
-    } else {
-      for (Hit& h : hits) out.push_back(std::move(h));
-    }
+    if (result.empty())
+      result.swap(hits);  // `hits` takes result's (empty) buffer for next time
+    else
+      result.insert(result.end(), hits.begin(), hits.end());
   }
-  std::vector<std::uint32_t> order;
+
+  // Every hit of `text` into `result` (and `values`).
+  void scan_all(std::string_view text) {
+    values.clear();
+    result.clear();
+    // Offsets into the refanged text are 32-bit: longer texts go in windows cut
+    // at whitespace (an indicator is never longer than the 64 KiB of slack).
+    constexpr std::size_t kWindow = std::size_t{1} << 30;
+    std::size_t base = 0;
+    while (text.size() - base > kWindow) {
+      std::size_t cut = base + kWindow;
+      for (std::size_t i = cut; i > cut - 65536; --i)
+        if (static_cast<unsigned char>(text[i - 1]) <= ' ') {
+          cut = i;
+          break;
+        }
+      scan(text.substr(base, cut - base), base);
+      base = cut;
+    }
+    scan(text.substr(base), base);
+  }
+
+  std::string_view value_of(const Found& f) const {
+    return std::string_view(values.data() + f.value, f.size);
+  }
+  std::string_view name_of(const Found& f) const {
+    return f.type == Type::kCustom ? std::string_view(opt.custom->patterns()[f.pattern].name)
+                                   : std::string_view();
+  }
 
   // A staging key of 32 hex digits is a session key, not an MD5: the context
   // that found it is the more specific one. `hits` is sorted by begin.
   void drop_hashes_of_session_keys() {
     std::vector<std::pair<std::size_t, std::size_t>> keys;
-    for (const Hit& h : hits)
+    for (const Found& h : hits)
       if (h.type == Type::kSessionKey) keys.emplace_back(h.begin, h.end);
     if (keys.empty()) return;
     std::sort(keys.begin(), keys.end());
-    std::erase_if(hits, [&](const Hit& h) {
+    std::erase_if(hits, [&](const Found& h) {
       return is_hash_type(h.type) &&
              std::binary_search(keys.begin(), keys.end(), std::pair(h.begin, h.end));
     });
@@ -363,6 +414,8 @@ struct Scanner::Impl {
       if (pos + 2 < t.size() && t[pos + 1] == '/' && t[pos + 2] == '/') return pos;
     }
   }
+
+  std::string host_scratch;  // urls(): the canonical host of the URL at hand
 
   void urls() {
     std::size_t pos = 0;
@@ -386,7 +439,8 @@ struct Scanner::Impl {
       std::size_t host_b = a;
       if (const std::size_t at = auth.rfind('@'); at != std::string_view::npos) host_b = a + at + 1;
       std::size_t host_e = i;
-      std::string host_value;
+      std::string& host_value = host_scratch;
+      host_value.clear();
       Type host_type = Type::kDomain;
       if (host_b < i && t[host_b] == '[') {
         const std::size_t close = t.find(']', host_b);
@@ -402,12 +456,11 @@ struct Scanner::Impl {
         std::string_view host = t.substr(host_b, host_e - host_b);
         while (!host.empty() && host.back() == '.') host.remove_suffix(1);
         if (host.empty()) continue;
-        if (auto v4 = canonical_ipv4(host)) {
-          host_value = *v4;
+        if (auto v4 = parse_ipv4(host)) {
+          host_value = format_ipv4(*v4);
           host_type = Type::kIpv4;
-        } else if (auto d = canonical_domain(host, {.tld_check = false, .min_two_labels = false})) {
-          host_value = std::move(*d);
-        } else {
+        } else if (!canonical_domain_into(host, {.tld_check = false, .min_two_labels = false},
+                                          host_value)) {
           continue;
         }
       }
@@ -423,12 +476,14 @@ struct Scanner::Impl {
         while (end < t.size() && !(cls(t[end]) & kUrlStop)) ++end;
       end = trim_url_end(s, host_e, end);
       // Scheme and host lower-cased; userinfo and the rest as written.
-      std::string value(end - s, '\0');
-      char* out = value.data();
-      for (std::size_t c = s; c < host_e; ++c)
-        *out++ = c >= a && c < host_b ? t[c] : text::lower_ascii(t[c]);
-      std::memcpy(out, t.data() + host_e, end - host_e);
-      add(Type::kUrl, std::move(value), s, end);
+      const std::size_t at = values.size();
+      values.resize(at + (end - s));
+      char* out = values.data() + at;
+      text::lower_ascii_copy(out, t.data() + s, a - s);                                // scheme://
+      std::memcpy(out + (a - s), t.data() + a, host_b - a);                            // userinfo@
+      text::lower_ascii_copy(out + (host_b - s), t.data() + host_b, host_e - host_b);  // host
+      std::memcpy(out + (host_e - s), t.data() + host_e, end - host_e);
+      add_from(Type::kUrl, at, s, end);
       covered.push_back({s, end});
       if (opt.derived) derived_host(host_type, host_value, host_b, host_e);
       pos = end;
@@ -507,9 +562,15 @@ struct Scanner::Impl {
       while (de < t.size() && de - k <= 256 && (cls(t[de]) & kRun) && t[de] != ':') ++de;
       while (de > k + 1 && (t[de - 1] == '.' || t[de - 1] == '-')) --de;
       if (de == k + 1) continue;
-      auto domain = domain_value(t.substr(k + 1, de - k - 1), opt.unicode);
-      if (!domain) continue;
-      add(Type::kEmail, text::to_lower_ascii(t.substr(lb, k - lb)) + "@" + *domain, lb, de);
+      const std::size_t at = values.size();
+      values.resize(at + (k - lb) + 1);
+      text::lower_ascii_copy(values.data() + at, t.data() + lb, k - lb);
+      values.back() = '@';
+      if (!domain_value(t.substr(k + 1, de - k - 1), opt.unicode)) {
+        values.resize(at);
+        continue;
+      }
+      add_from(Type::kEmail, at, lb, de);
       covered.push_back({lb, de});
       pos = de;
     }
@@ -948,10 +1009,9 @@ struct Scanner::Impl {
       // One alphanumeric run: check it whole.
       const std::size_t len = p.size();
       if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
-        if (auto type = hash_type_of(p); type && want(*type))
-          add(*type, text::to_lower_ascii(p), b, e);
+        if (auto type = hash_type_of(p); type && want(*type)) add_lower(*type, b, e);
       } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(p)) {
-        add(Type::kBtc, std::string(p), b, e);
+        add(Type::kBtc, p, b, e);
       }
     } else if (hashes || (want(Type::kBtc) && p.size() >= 14)) {
       std::size_t s = b;
@@ -960,9 +1020,9 @@ struct Scanner::Impl {
         const std::size_t len = i - s;
         if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
           if (auto type = hash_type_of(t.substr(s, len)); type && want(*type))
-            add(*type, text::to_lower_ascii(t.substr(s, len)), s, i);
+            add_lower(*type, s, i);
         } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(t.substr(s, len))) {
-          add(Type::kBtc, std::string(t.substr(s, len)), s, i);
+          add(Type::kBtc, t.substr(s, len), s, i);
         }
         s = i + 1;
       }
@@ -991,7 +1051,10 @@ struct Scanner::Impl {
     bool canonical = true;
     for (std::size_t i = b; i + 1 < e; ++i)
       canonical &= !(t[i] == '0' && is_digit(t[i + 1]) && (i == b || t[i - 1] == '.'));
-    add(Type::kIpv4, canonical ? std::string(t.substr(b, e - b)) : format_ipv4(*addr), b, e);
+    if (canonical)
+      add(Type::kIpv4, t.substr(b, e - b), b, e);
+    else
+      add(Type::kIpv4, format_ipv4(*addr), b, e);
   }
 
   // "Chrome/118.0.0.0" in a user agent is a browser version, never an address
@@ -1059,7 +1122,7 @@ struct Scanner::Impl {
       return;
     for (std::size_t i = 0; i < rest.size(); ++i)
       if (i != 4 && !is_digit(rest[i])) return;
-    add(Type::kAttack, std::string(p), b, e);
+    add(Type::kAttack, p, b, e);
   }
 
   // A quick look at the last label before the full check: most dotted tokens
@@ -1089,31 +1152,39 @@ struct Scanner::Impl {
       if (b > 0 && t[b - 1] == '$') return;     // a PowerShell variable: $wc.Download
       if (e < t.size() && t[e] == '(') return;  // a method call: $shell.Run(
     }
-    std::optional<std::string> d;
+    const std::size_t at = values.size();
+    const std::string_view host = t.substr(b, e - b);
+    bool ok;
     if (opt.tld_check) {
       const TldLook look = plausible_tld(b, e);
       if (look == TldLook::kNo) return;
       // An all-ASCII name whose last label is a known TLD: canonical_domain's
       // own TLD test would look up the same label again.
       if (look == TldLook::kYes && ascii)
-        d = canonical_domain(t.substr(b, e - b), {.tld_check = false});
+        ok = canonical_domain_into(host, {.tld_check = false}, values);
       else
-        d = domain_value(t.substr(b, e - b), false);
+        ok = domain_value(host, false);
     } else {
-      d = domain_value(t.substr(b, e - b), false);
+      ok = domain_value(host, false);
     }
-    if (!d) return;
+    if (!ok) return;
+    const std::string_view d(values.data() + at, values.size() - at);
     // After one path separator a file-extension TLD names a file; after two
     // ("//evil.com", UNC "\\\\evil.com") it names a host.
     if (!defang && b > 0 && (t[b - 1] == '/' || t[b - 1] == '\\') &&
         !(b > 1 && t[b - 2] == t[b - 1])) {
-      const std::size_t dot = d->rfind('.');
-      if (ambiguous_tld(std::string_view(*d).substr(dot + 1))) return;  // ./run.sh, C:\x\a.com
+      if (ambiguous_tld(d.substr(d.rfind('.') + 1))) {  // ./run.sh, C:\x\a.com
+        values.resize(at);
+        return;
+      }
     }
     if (opt.unicode) {
-      if (auto u = canonical_domain(*d, {.tld_check = false, .unicode = true})) d = std::move(u);
+      if (auto u = canonical_domain(d, {.tld_check = false, .unicode = true})) {
+        values.resize(at);
+        values += *u;
+      }
     }
-    add(Type::kDomain, std::move(*d), b, e);
+    add_from(Type::kDomain, at, b, e);
   }
 
   // ---- RE2-backed types -----------------------------------------------------
@@ -1169,28 +1240,26 @@ struct Scanner::Impl {
           const std::string_view v = m.groups[static_cast<std::size_t>(group)];
           if (v.data() == nullptr || v.empty()) continue;
           const std::size_t b = static_cast<std::size_t>(v.data() - t.data());
-          add(Type::kCustom, std::string(v), b, b + v.size());
-          hits.back().name = pat.name;
+          add(Type::kCustom, v, b, b + v.size());
+          hits.back().pattern = static_cast<std::uint32_t>(&pat - opt.custom->patterns().data());
         }
       }
     }
     // Two patterns of one type can find the same text (a quoted user agent
     // after "User-Agent:"): keep the first of overlapping hits of a type.
     if (hits.size() - first > 1) {
-      std::stable_sort(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end(),
-                       [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+      sort_by_begin(hits, first);
       // Sorted by begin: a hit overlaps an earlier kept one of its type exactly
       // when it begins before the furthest end kept so far for that type.
       std::array<std::size_t, kTypeCount> kept_end{};
-      std::vector<Hit> kept;
+      std::size_t kept = first;
       for (std::size_t i = first; i < hits.size(); ++i) {
         const auto type = static_cast<std::size_t>(hits[i].type);
         if (hits[i].type != Type::kCustom && hits[i].begin < kept_end[type]) continue;
         kept_end[type] = std::max(kept_end[type], hits[i].end);
-        kept.push_back(std::move(hits[i]));
+        hits[kept++] = hits[i];
       }
-      hits.resize(first);
-      for (Hit& h : kept) hits.push_back(std::move(h));
+      hits.resize(kept);
     }
   }
 
@@ -1210,7 +1279,7 @@ struct Scanner::Impl {
       if (literal_uri && !plausible_uri(v)) continue;
       if (type == Type::kSsdeep && !ssdeep_block_size(v)) continue;
       const std::size_t b = static_cast<std::size_t>(v.data() - t.data());
-      add(type, std::string(v), b, b + v.size());
+      add(type, v, b, b + v.size());
     }
   }
 
@@ -1256,25 +1325,33 @@ const ScanOptions& Scanner::options() const noexcept {
 }
 
 void Scanner::scan(std::string_view text, std::vector<Hit>& hits) {
-  // Offsets into the refanged text are 32-bit: longer texts go in windows cut
-  // at whitespace (an indicator is never longer than the 64 KiB of slack).
-  constexpr std::size_t kWindow = std::size_t{1} << 30;
-  std::size_t base = 0;
-  while (text.size() - base > kWindow) {
-    std::size_t cut = base + kWindow;
-    for (std::size_t i = cut; i > cut - 65536; --i)
-      if (static_cast<unsigned char>(text[i - 1]) <= ' ') {
-        cut = i;
-        break;
-      }
-    const std::size_t before = hits.size();
-    impl_->scan(text.substr(base, cut - base), hits);
-    for (std::size_t i = before; i < hits.size(); ++i) hits[i].begin += base, hits[i].end += base;
-    base = cut;
+  impl_->scan_all(text);
+  for (const Found& f : impl_->result) {
+    Hit& h = hits.emplace_back();
+    h.type = f.type;
+    h.value = impl_->value_of(f);
+    h.begin = f.begin;
+    h.end = f.end;
+    h.defanged = f.defanged;
+    h.derived = f.derived;
+    h.name = impl_->name_of(f);
   }
-  const std::size_t before = hits.size();
-  impl_->scan(text.substr(base), hits);
-  for (std::size_t i = before; i < hits.size(); ++i) hits[i].begin += base, hits[i].end += base;
+}
+
+std::span<const HitView> Scanner::scan_views(std::string_view text) {
+  impl_->scan_all(text);
+  impl_->views.clear();
+  for (const Found& f : impl_->result) {
+    HitView& h = impl_->views.emplace_back();
+    h.type = f.type;
+    h.value = impl_->value_of(f);
+    h.begin = f.begin;
+    h.end = f.end;
+    h.defanged = f.defanged;
+    h.derived = f.derived;
+    h.name = impl_->name_of(f);
+  }
+  return impl_->views;
 }
 
 std::vector<Hit> scan_text(std::string_view text, const ScanOptions& options) {

@@ -271,65 +271,79 @@ bool all_ascii(std::string_view s) noexcept {
 
 }  // namespace
 
-std::optional<std::string> canonical_domain(std::string_view s, const DomainOptions& options) {
+bool canonical_domain_into(std::string_view s, const DomainOptions& options, std::string& out) {
   while (!s.empty() && s.back() == '.') s.remove_suffix(1);
-  if (s.empty() || s.size() > 253 * 4) return std::nullopt;
+  if (s.empty() || s.size() > 253 * 4) return false;
+  const std::size_t at = out.size();
+  const auto fail = [&] {
+    out.resize(at);
+    return false;
+  };
   const bool ascii = all_ascii(s);
-  std::string name;
   std::size_t labels = 0;
-  std::string_view tld;
+  std::size_t tld_b = 0, tld_size = 0;  // the last label, in `out` from `at`
   if (ascii) {
-    // One pass through a table: lower-case into `name` and check each label
+    // One pass through a table: lower-case into `out` and check each label
     // as it ends (the same rules as valid_label).
-    if (s.size() > 253) return std::nullopt;
-    name.resize(s.size());
-    char* out = name.data();
+    if (s.size() > 253) return false;
+    out.resize(at + s.size());
+    char* name = out.data() + at;
     std::size_t label_b = 0;
     const std::size_t n = s.size();
     for (std::size_t i = 0; i <= n; ++i) {
       const char m = i < n ? kHostByte[static_cast<unsigned char>(s[i])] : '.';
-      if (m == 0) return std::nullopt;
+      if (m == 0) return fail();
       if (m != '.') {
-        out[i] = m;
+        name[i] = m;
         continue;
       }
       const std::size_t len = i - label_b;
-      if (len == 0 || len > 63 || out[label_b] == '-' || out[i - 1] == '-') return std::nullopt;
+      if (len == 0 || len > 63 || name[label_b] == '-' || name[i - 1] == '-') return fail();
       ++labels;
-      tld = std::string_view(out + label_b, len);
-      if (i < n) out[i] = '.';
+      tld_b = label_b;
+      tld_size = len;
+      if (i < n) name[i] = '.';
       label_b = i + 1;
     }
   } else {
     auto a = idna_convert(s, true);
-    if (!a) return std::nullopt;
-    name = std::move(*a);
-    if (name.empty() || name.size() > 253) return std::nullopt;
-    for (std::size_t i = 0; i <= name.size();) {
-      std::size_t dot = name.find('.', i);
-      if (dot == std::string::npos) dot = name.size();
-      const std::string_view label(name.data() + i, dot - i);
-      if (!valid_label(label)) return std::nullopt;
+    if (!a || a->empty() || a->size() > 253) return false;
+    for (std::size_t i = 0; i <= a->size();) {
+      std::size_t dot = a->find('.', i);
+      if (dot == std::string::npos) dot = a->size();
+      if (!valid_label(std::string_view(a->data() + i, dot - i))) return false;
       ++labels;
-      tld = label;
+      tld_b = i;
+      tld_size = dot - i;
       i = dot + 1;
     }
+    out += *a;
   }
-  if (options.min_two_labels && labels < 2) return std::nullopt;
+  const std::string_view name(out.data() + at, out.size() - at);
+  const std::string_view tld = name.substr(tld_b, tld_size);
+  if (options.min_two_labels && labels < 2) return fail();
   // A TLD is letters, or an A-label ("xn--p1ai"); never all digits.
   const bool a_label = tld.size() > 4 && tld.substr(0, 4) == "xn--";
   if (!a_label)
     for (char c : tld)
-      if (!is_alpha(c)) return std::nullopt;
-  if (options.tld_check && !is_icann_tld(tld)) return std::nullopt;
-  if (ascii && name.find("xn--") != std::string::npos) {
+      if (!is_alpha(c)) return fail();
+  if (options.tld_check && !is_icann_tld(tld)) return fail();
+  if (ascii && name.find("xn--") != std::string_view::npos) {
     // A-labels that do not decode (xn--invalid) are not domain names.
-    if (!idna_convert(name, false)) return std::nullopt;
+    if (!idna_convert(name, false)) return fail();
   }
   if (options.unicode) {
-    auto u = idna_convert(name, false);
-    if (u) return u;
+    if (auto u = idna_convert(name, false)) {
+      out.resize(at);
+      out += *u;
+    }
   }
+  return true;
+}
+
+std::optional<std::string> canonical_domain(std::string_view s, const DomainOptions& options) {
+  std::string name;
+  if (!canonical_domain_into(s, options, name)) return std::nullopt;
   return name;
 }
 

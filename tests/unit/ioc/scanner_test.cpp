@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -354,4 +355,60 @@ TEST_CASE("scanner: TLDs of any length are remembered right", "[ioc][scanner]") 
     CHECK(got == V{"a.com", "b.photography", "c.international", "e.xn--p1ai", "f.cx", "h.museum",
                    "j.co.uk"});
   }
+}
+
+TEST_CASE("scanner: scan_views gives the hits scan gives", "[ioc][scanner]") {
+  // One scanner reused for every line (its value buffer is reused too), against
+  // a fresh scan per line; custom patterns carry their names.
+  auto custom = ioc::scan::CustomPatterns::parse("ticket INC-([0-9]+)\nhost (wrk-[0-9]+)\n", "t");
+  REQUIRE(custom);
+  ScanOptions opt = all();
+  opt.custom = *custom;
+  const std::vector<std::string> lines = {
+      "1.2.3.4 hxxp://Evil[.]COM/a 5.6.7.8 bob@Mail.Example.org 9.9.9.9 https://[2001:db8::1]/x",
+      "INC-42 on wrk-7: CVE-2021-44228 T1059.001 AS13335 aa:bb:cc:dd:ee:ff 10.0.0.0/8",
+      "D41D8CD98F00B204E9800998ECF8427E.exe VirusShare_da39a3ee5e6b4b0d3255bfef95601890afd80709",
+      "User-Agent: Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
+      "$ser='https://45.77.65.211:443';$t='/admin/get.php';"
+      "$K=[SYSTEM.TEXT.ENCODING]::ASCII.GetBytes('2c8d5f9b1e3a7c6d0f4b8a2e6c1d9f3b');",
+      "Cookie: session=QWxhZGRpbjpvcGVuIHNlc2FtZQ== HKLM\\Software\\Microsoft\\Run C:\\x\\a.exe",
+      "",
+      "no indicators here at all",
+      "b\xC3\xBC"
+      "cher.de x@b\xC3\xBC"
+      "cher.de 96:abcdefghijklmnopqrstu:abcdefghijkl",
+      "1BoatSLRHtKNngkdXEeobR76b53LETtpyT fe80::1%eth0 ::ffff:1.2.3.4 2001:db8::/32",
+  };
+  ioc::scan::Scanner scanner(opt);
+  std::size_t total = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& line : lines) {
+      const std::vector<Hit> want = ioc::scan::scan_text(line, opt);
+      const std::span<const ioc::scan::HitView> got = scanner.scan_views(line);
+      INFO(line);
+      REQUIRE(got.size() == want.size());
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        CHECK(got[i].type == want[i].type);
+        CHECK(got[i].value == want[i].value);
+        CHECK(got[i].begin == want[i].begin);
+        CHECK(got[i].end == want[i].end);
+        CHECK(got[i].defanged == want[i].defanged);
+        CHECK(got[i].derived == want[i].derived);
+        CHECK(got[i].name == want[i].name);
+        CHECK(got[i].decoded_from.empty());
+        CHECK(got[i].raw.empty());
+        const ioc::scan::HitView v = ioc::scan::view_of(want[i]);
+        CHECK(v.value == want[i].value);
+        CHECK(v.value.data() == want[i].value.data());
+      }
+      total += want.size();
+    }
+  }
+  CHECK(total > 60);  // the lines above hold indicators of nearly every type
+  // Custom pattern names come through the views.
+  const auto views = scanner.scan_views("INC-7 wrk-9");
+  REQUIRE(views.size() == 2);
+  CHECK(views[0].name == "ticket");
+  CHECK(views[0].value == "7");
+  CHECK(views[1].name == "host");
 }

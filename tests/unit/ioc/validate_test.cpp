@@ -107,10 +107,24 @@ TEST_CASE("refang: text, offsets and changes", "[ioc][refang]") {
   REQUIRE(refang("ab[.]cd", {}, r));
   CHECK(r.text == "ab.cd");
   CHECK(r.raw_offset(3) == 5);
-  CHECK(r.map.back() == 7);
+  CHECK(r.raw_offset(5) == 7);
+  CHECK(r.raw_offset(2) == 2);  // the '.' stands for "[.]" at 2..5
   CHECK(r.changed(0, 3));
   CHECK_FALSE(r.changed(3, 5));
   CHECK_FALSE(refang("nothing here", {}, r));
+  // Every offset: the scheme word replaced in place, "[:]" and "[dot]" by one
+  // byte each (mapped to their first raw byte), copies in between.
+  REQUIRE(refang("hxxp[:]//a[dot]b", {}, r));
+  REQUIRE(r.text == "http://a.b");
+  const std::vector<std::size_t> want{0, 1, 2, 3, 4, 7, 8, 9, 10, 15, 16};
+  std::vector<std::size_t> got;
+  for (std::size_t i = 0; i <= r.text.size(); ++i) got.push_back(r.raw_offset(i));
+  CHECK(got == want);
+  REQUIRE(r.changes.size() == 3);
+  CHECK(r.changes[1].begin == 4);
+  CHECK(r.changes[1].end == 5);
+  CHECK(r.changes[1].raw_begin == 4);
+  CHECK(r.changes[1].raw_end == 7);
 }
 
 TEST_CASE("refang: defang for tickets", "[ioc][refang]") {

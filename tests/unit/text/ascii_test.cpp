@@ -19,6 +19,31 @@ TEST_CASE("ifind, irfind, iequals: ASCII case-insensitive", "[text][ascii]") {
   CHECK(to_lower_ascii("PoWeR-Shell 5") == "power-shell 5");
 }
 
+TEST_CASE("lower_ascii_copy: every byte value at every position of a word", "[text][ascii]") {
+  // Eight bytes at a time: each of the 256 byte values at each of the eight
+  // places of a word and in the byte-wise tail, beside bytes that change
+  // ('A', 'Z') and bytes near the letter edges ('@', '[', 0xC1, 0xDA).
+  const std::string fill = "AZ@[\xC1\xDAz`";
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t at = 0; at < 11; ++at) {
+      std::string in = fill + fill;
+      in.resize(11);
+      in[at] = static_cast<char>(c);
+      std::string out(in.size(), '?');
+      lower_ascii_copy(out.data(), in.data(), in.size());
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        INFO("byte " << c << " at " << at << ", position " << i);
+        REQUIRE(out[i] == lower_ascii(in[i]));
+      }
+    }
+  }
+  CHECK(to_lower_ascii("D41D8CD98F00B204E9800998ECF8427E") == "d41d8cd98f00b204e9800998ecf8427e");
+  CHECK(to_lower_ascii("B\xC3\x9C"
+                       "CHER.DE") ==
+        "b\xC3\x9C"
+        "cher.de");  // UTF-8 bytes untouched
+}
+
 TEST_CASE("ifind: candidates of both cases, overlaps and bounds", "[text][ascii]") {
   CHECK(ifind("fFfromBASE64string", "frombase64string") == 2);
   CHECK(ifind("aaab", "aab") == 1);

@@ -1,8 +1,8 @@
 // ioc/ioc/filter.hpp — drop hits an analyst does not want in a blocklist.
 //
 //   auto ex = Exclusions::parse("example.com\n10.0.0.0/8\n# comment\n", "allow.txt");
-//   ex->excluded(hit)        // a.example.com, 10.1.2.3, http://example.com/x: true
-//   is_special_address(hit)  // 192.168.1.1, fe80::1, http://127.0.0.1/: true
+//   ex->excluded(hit.type, hit.value)        // a.example.com, 10.1.2.3, http://example.com/x: true
+//   is_special_address(hit.type, hit.value)  // 192.168.1.1, fe80::1, http://127.0.0.1/: true
 #pragma once
 
 #include <cstdint>
@@ -20,9 +20,9 @@ namespace ioc::scan {
 /// The host of a canonical URL value ("https://a.b:8443/x" -> "a.b", IPv6 without brackets).
 std::string_view url_host(std::string_view url);
 
-/// True for ipv4/ipv6/CIDR hits in special-purpose ranges (validate.hpp) and
+/// True for ipv4/ipv6/CIDR values in special-purpose ranges (validate.hpp) and
 /// URLs whose host is such an address; false for every other hit.
-bool is_special_address(const Hit& hit);
+bool is_special_address(Type type, std::string_view value);
 
 /// An allow-list: domains (matching themselves and their subdomains), IPv4 and
 /// IPv6 addresses, and CIDR ranges; one per line, '#' comments.
@@ -34,7 +34,7 @@ class Exclusions {
 
   /// Domains, URLs (by host), e-mail addresses (by domain), addresses and CIDR
   /// hits (by network address) that the list covers.
-  bool excluded(const Hit& hit) const;
+  bool excluded(Type type, std::string_view value) const;
 
  private:
   bool domain_excluded(std::string_view domain) const;

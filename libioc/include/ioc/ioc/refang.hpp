@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "ioc/ioc/types.hpp"
@@ -32,13 +31,19 @@ struct RefangOptions {
 };
 
 struct Refanged {
+  /// A replaced region: text[begin, end) stands for raw[raw_begin, raw_end).
+  struct Change {
+    std::uint32_t begin, end;
+    std::uint32_t raw_begin, raw_end;
+  };
   std::string text;
-  /// map[i]: raw offset of text[i]; map[text.size()] == raw size.
-  std::vector<std::uint32_t> map;
-  /// Replaced regions of `text`, [begin, end), in order.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> changes;
+  /// The replaced regions, in order.
+  std::vector<Change> changes;
 
-  std::size_t raw_offset(std::size_t i) const { return map[i]; }
+  /// The raw offset of text[i]; the raw size for i == text.size(). Byte k of a
+  /// replacement maps to byte k of the bytes it replaced (the last of them when
+  /// the replacement is longer).
+  std::size_t raw_offset(std::size_t i) const;
   /// True when [begin, end) of text overlaps a replaced region.
   bool changed(std::size_t begin, std::size_t end) const;
 };

@@ -4,6 +4,7 @@
 //   std::vector<scan::Hit> hits;
 //   scanner.scan("beacon to hxxp://45.77.65[.]211/admin/get.php", hits);
 //   // hits: url "http://45.77.65.211/admin/get.php" (defanged), ipv4 "45.77.65.211" (derived)
+//   for (const scan::HitView& h : scanner.scan_views(line)) ...  // the same, no copies
 //
 // How: the text is refanged first (refang.hpp) when it holds a defang marker,
 // with a map back to raw offsets. Then one byte-class pass cuts the text into
@@ -20,6 +21,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +73,24 @@ struct Hit {
   std::string raw;
 };
 
+/// A hit whose strings are views: into the scanner (Scanner::scan_views) or
+/// into a Hit (view_of). The fields mean what Hit's do.
+struct HitView {
+  Type type = Type::kIpv4;
+  std::string_view value;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool defanged = false;
+  bool derived = false;
+  std::string_view name;
+  std::string_view decoded_from;
+  std::string_view raw;
+};
+
+inline HitView view_of(const Hit& h) noexcept {
+  return {h.type, h.value, h.begin, h.end, h.defanged, h.derived, h.name, h.decoded_from, h.raw};
+}
+
 class Scanner {
  public:
   explicit Scanner(ScanOptions options = {});
@@ -80,6 +100,11 @@ class Scanner {
 
   /// Appends the hits in `text` to `hits`, ordered by position.
   void scan(std::string_view text, std::vector<Hit>& hits);
+
+  /// The hits in `text`, ordered by position, as scan finds them, without an
+  /// allocation per hit: the views and the strings they show stay valid until
+  /// the next scan with this scanner.
+  std::span<const HitView> scan_views(std::string_view text);
 
   const ScanOptions& options() const noexcept;
 

@@ -58,6 +58,9 @@ struct DomainOptions {
 /// A-label) and, with tld_check, a delegated ICANN TLD from the Public Suffix
 /// List built into libpsl. nullopt when it is not a domain.
 std::optional<std::string> canonical_domain(std::string_view s, const DomainOptions& options = {});
+/// canonical_domain appended to `out`; false (and `out` as it was) when `s` is
+/// not a domain name. For callers that collect many names in one buffer.
+bool canonical_domain_into(std::string_view s, const DomainOptions& options, std::string& out);
 
 /// True when `tld` (lower-case ASCII, an A-label for IDN) is an ICANN
 /// top-level domain in libpsl's built-in list.
