@@ -316,9 +316,14 @@ class Sink {
   bool record(const Source& src, std::string_view text, bool field_mode,
               std::span<const HitView> hits) {
     if (values_only_) {  // the default: what render_hit writes, without its switches
+      std::size_t size = 0;
+      for (const HitView& h : hits) size += h.value.size() + 1;
+      const std::size_t at = buf_.size();
+      buf_.resize(at + size);
+      char* p = buf_.data() + at;
       for (const HitView& h : hits) {
-        buf_ += h.value;
-        buf_ += o_.terminator;
+        p = put(p, h.value);
+        *p++ = o_.terminator;
       }
       any_ += hits.size();
       flush_buffer();

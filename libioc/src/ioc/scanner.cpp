@@ -237,6 +237,11 @@ struct Scanner::Impl {
 
   bool want(Type type) const { return has(opt.types, type); }
 
+  // t.substr without the bounds exception (which kept it from being inlined).
+  std::string_view sub(std::size_t pos, std::size_t n) const noexcept {
+    return std::string_view(t.data() + pos, std::min(n, t.size() - pos));
+  }
+
   // URL and e-mail hits are found first, kept aside in `early` (by begin), and
   // put into `hits` as the token pass reaches their place: then the hits of a
   // record are usually in order already and are handed over without a move.
@@ -426,7 +431,7 @@ struct Scanner::Impl {
       std::size_t s = k;
       while (s > 0 && k - s < 8 && (cls(t[s - 1]) & kAlpha)) --s;
       if (s == k || (s > 0 && (is_alnum(t[s - 1]) || t[s - 1] == '_'))) continue;
-      const std::string_view scheme = t.substr(s, k - s);
+      const std::string_view scheme = sub(s, k - s);
       if (!known_scheme(scheme)) continue;
       // Authority: up to the first '/', '?', '#' or stop byte, at most 512 bytes.
       const std::size_t a = k + 3;
@@ -435,7 +440,7 @@ struct Scanner::Impl {
              t[i] != '?' && t[i] != '#')
         ++i;
       if (i - a > 512 || i == a) continue;
-      std::string_view auth = t.substr(a, i - a);
+      std::string_view auth = sub(a, i - a);
       std::size_t host_b = a;
       if (const std::size_t at = auth.rfind('@'); at != std::string_view::npos) host_b = a + at + 1;
       std::size_t host_e = i;
@@ -445,7 +450,7 @@ struct Scanner::Impl {
       if (host_b < i && t[host_b] == '[') {
         const std::size_t close = t.find(']', host_b);
         if (close == std::string_view::npos || close >= i) continue;
-        auto v6 = canonical_ipv6(t.substr(host_b + 1, close - host_b - 1));
+        auto v6 = canonical_ipv6(sub(host_b + 1, close - host_b - 1));
         if (!v6) continue;
         host_value = *v6;
         host_type = Type::kIpv6;
@@ -453,7 +458,7 @@ struct Scanner::Impl {
       } else {
         host_e = host_b;
         while (host_e < i && t[host_e] != ':') ++host_e;
-        std::string_view host = t.substr(host_b, host_e - host_b);
+        std::string_view host = sub(host_b, host_e - host_b);
         while (!host.empty() && host.back() == '.') host.remove_suffix(1);
         if (host.empty()) continue;
         if (auto v4 = parse_ipv4(host)) {
@@ -527,7 +532,7 @@ struct Scanner::Impl {
       return;
     }
     if (!want(Type::kDomain)) return;
-    std::string_view host = t.substr(b, e - b);
+    std::string_view host = sub(b, e - b);
     while (!host.empty() && host.back() == '.') host.remove_suffix(1);
     if (!opt.unicode) {
       // `value`: urls()'s canonical_domain of this host, made without the TLD
@@ -566,7 +571,7 @@ struct Scanner::Impl {
       values.resize(at + (k - lb) + 1);
       text::lower_ascii_copy(values.data() + at, t.data() + lb, k - lb);
       values.back() = '@';
-      if (!domain_value(t.substr(k + 1, de - k - 1), opt.unicode)) {
+      if (!domain_value(sub(k + 1, de - k - 1), opt.unicode)) {
         values.resize(at);
         continue;
       }
@@ -871,7 +876,7 @@ struct Scanner::Impl {
     while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
     if (b >= e) return;
     if (e - b == 17 && want(Type::kMac)) {
-      if (auto mac = canonical_mac(t.substr(b, 17))) {
+      if (auto mac = canonical_mac(sub(b, 17))) {
         add(Type::kMac, std::move(*mac), b, e);
         return;
       }
@@ -918,7 +923,7 @@ struct Scanner::Impl {
   }
 
   bool ipv6_at(std::size_t b, std::size_t e) {
-    const std::string_view cand = t.substr(b, e - b);
+    const std::string_view cand = sub(b, e - b);
     // Eight groups have seven colons (six before a dotted IPv4 tail); fewer
     // groups need "::". Times ("23:21:02") have neither.
     const auto colons = std::count(cand.begin(), cand.end(), ':');
@@ -936,8 +941,8 @@ struct Scanner::Impl {
       std::size_t d = end + 1;
       while (d < t.size() && d - end <= 4 && is_digit(t[d])) ++d;
       if (d > end + 1 && d - end <= 4 && (d == t.size() || !is_alnum(t[d]))) {
-        if (is_ipv6_cidr(std::string(value) + std::string(t.substr(end, d - end)))) {
-          add(Type::kIpv6Cidr, value + std::string(t.substr(end, d - end)), b, d);
+        if (is_ipv6_cidr(std::string(value) + std::string(sub(end, d - end)))) {
+          add(Type::kIpv6Cidr, value + std::string(sub(end, d - end)), b, d);
           return true;
         }
       }
@@ -971,7 +976,7 @@ struct Scanner::Impl {
     const Counts k = range_counts(b, e);
     const std::size_t dots = k.dots, dashes = k.dashes;
     const bool letters = k.letters;
-    const std::string_view p = t.substr(b, e - b);
+    const std::string_view p = sub(b, e - b);
     if (!letters) {
       if (dots == 0) return;
       if (dashes > 0) {  // "1.2.3.4-1.2.3.9": each side on its own
@@ -1019,10 +1024,9 @@ struct Scanner::Impl {
         if (i < e && t[i] != '.' && t[i] != '-') continue;
         const std::size_t len = i - s;
         if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
-          if (auto type = hash_type_of(t.substr(s, len)); type && want(*type))
-            add_lower(*type, s, i);
-        } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(t.substr(s, len))) {
-          add(Type::kBtc, t.substr(s, len), s, i);
+          if (auto type = hash_type_of(sub(s, len)); type && want(*type)) add_lower(*type, s, i);
+        } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(sub(s, len))) {
+          add(Type::kBtc, sub(s, len), s, i);
         }
         s = i + 1;
       }
@@ -1031,7 +1035,7 @@ struct Scanner::Impl {
   }
 
   void ipv4(std::size_t b, std::size_t e) {
-    auto addr = parse_ipv4(t.substr(b, e - b));
+    auto addr = parse_ipv4(sub(b, e - b));
     if (!addr) return;
     if (browser_version(b)) return;
     if (opt.context_filter && version_context(b)) return;
@@ -1039,9 +1043,9 @@ struct Scanner::Impl {
       std::size_t d = e + 1;
       while (d < t.size() && d - e <= 3 && is_digit(t[d])) ++d;
       if (d > e + 1 && d - e <= 3 && (d == t.size() || !is_alnum(t[d]))) {
-        const std::string cidr(t.substr(b, d - b));
+        const std::string cidr(sub(b, d - b));
         if (is_ipv4_cidr(cidr)) {
-          add(Type::kIpv4Cidr, format_ipv4(*addr) + std::string(t.substr(e, d - e)), b, d);
+          add(Type::kIpv4Cidr, format_ipv4(*addr) + std::string(sub(e, d - e)), b, d);
           return;
         }
       }
@@ -1052,7 +1056,7 @@ struct Scanner::Impl {
     for (std::size_t i = b; i + 1 < e; ++i)
       canonical &= !(t[i] == '0' && is_digit(t[i + 1]) && (i == b || t[i - 1] == '.'));
     if (canonical)
-      add(Type::kIpv4, t.substr(b, e - b), b, e);
+      add(Type::kIpv4, sub(b, e - b), b, e);
     else
       add(Type::kIpv4, format_ipv4(*addr), b, e);
   }
@@ -1063,7 +1067,7 @@ struct Scanner::Impl {
     if (b < 2 || t[b - 1] != '/') return false;
     std::size_t w = b - 1;
     while (w > 0 && b - 1 - w < 16 && (cls(t[w - 1]) & kAlpha)) --w;
-    const std::string_view word = t.substr(w, b - 1 - w);
+    const std::string_view word = sub(w, b - 1 - w);
     static constexpr std::string_view kBrowsers[] = {
         "Chrome", "Chromium", "Safari", "Firefox",     "Version",        "Edg",
         "Edge",   "OPR",      "Opera",  "AppleWebKit", "Gecko",          "Trident",
@@ -1079,7 +1083,7 @@ struct Scanner::Impl {
     while (i > 0 && b - i < 4 && (t[i - 1] == ' ' || t[i - 1] == ':' || t[i - 1] == '=')) --i;
     std::size_t w = i;
     while (w > 0 && i - w < 12 && (cls(t[w - 1]) & kAlpha)) --w;
-    const std::string_view word = t.substr(w, i - w);
+    const std::string_view word = sub(w, i - w);
     for (std::string_view k : {"version", "ver", "v", "build", "release", "rev", "revision",
                                "firmware", "fw", "product", "file"})
       if (text::iequals(word, k)) return true;
@@ -1132,7 +1136,7 @@ struct Scanner::Impl {
   TldLook plausible_tld(std::size_t b, std::size_t e) {
     std::size_t dot = e;
     while (dot > b && t[dot - 1] != '.') --dot;
-    const std::string_view tld = t.substr(dot, e - dot);
+    const std::string_view tld = sub(dot, e - dot);
     if (tld.size() < 2 || tld.size() > 63) return TldLook::kNo;
     char buf[64];
     for (std::size_t i = 0; i < tld.size(); ++i) {
@@ -1153,7 +1157,7 @@ struct Scanner::Impl {
       if (e < t.size() && t[e] == '(') return;  // a method call: $shell.Run(
     }
     const std::size_t at = values.size();
-    const std::string_view host = t.substr(b, e - b);
+    const std::string_view host = sub(b, e - b);
     bool ok;
     if (opt.tld_check) {
       const TldLook look = plausible_tld(b, e);
