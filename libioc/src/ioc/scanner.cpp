@@ -256,13 +256,8 @@ struct Scanner::Impl {
   // A hit whose value is values[at, values.size()): written there by the caller.
   void add_from(Type type, std::size_t at, std::size_t b, std::size_t e, bool derived = false) {
     if (early_next < early.size()) flush_early(b);
-    Found& h = hits.emplace_back();
-    h.type = type;
-    h.value = at;
-    h.size = static_cast<std::uint32_t>(values.size() - at);
-    h.begin = b;
-    h.end = e;
-    h.derived = derived;
+    hits.push_back(
+        Found{b, e, at, static_cast<std::uint32_t>(values.size() - at), 0, type, derived, false});
   }
 
   void add(Type type, std::string_view value, std::size_t b, std::size_t e, bool derived = false) {
@@ -414,7 +409,7 @@ struct Scanner::Impl {
   // The first "://" at or after pos, found from the colon bitmap; npos if none.
   std::size_t next_scheme_sep(std::size_t pos) const {
     for (;; ++pos) {
-      pos = next_bit(pos, bits.size(), [&](std::size_t w) { return bits[w].colon; });
+      pos = next_bit(pos, words, [&](std::size_t w) { return bits[w].colon; });
       if (pos >= t.size()) return std::string_view::npos;
       if (pos + 2 < t.size() && t[pos + 1] == '/' && t[pos + 2] == '/') return pos;
     }
@@ -603,6 +598,7 @@ struct Scanner::Impl {
     std::uint64_t run = 0, dot = 0, colon = 0, high = 0, alpha = 0, dash = 0;
   };
   std::vector<Bits> bits;
+  std::size_t words = 0;  // bits.size(), without a division by sizeof(Bits)
 
   // The bitmaps of 64 bytes at p, built in registers (16 bytes per step).
   static Bits classify64(const char* p) {
@@ -651,7 +647,8 @@ struct Scanner::Impl {
 
   void build_bits() {
     const std::size_t n = t.size();
-    bits.resize((n + 63) / 64);
+    words = (n + 63) / 64;
+    bits.resize(words);
     std::size_t w = 0;
     for (; (w + 1) * 64 <= n; ++w) bits[w] = classify64(t.data() + w * 64);
     if (w * 64 < n) {
@@ -680,8 +677,7 @@ struct Scanner::Impl {
   // The first position >= i whose run bit is `set`, or n.
   template <bool set>
   [[gnu::always_inline]] std::size_t next_run_bit(std::size_t i) const {
-    return next_bit(i, bits.size(),
-                    [&](std::size_t w) { return set ? bits[w].run : ~bits[w].run; });
+    return next_bit(i, words, [&](std::size_t w) { return set ? bits[w].run : ~bits[w].run; });
   }
 
   // interesting[w]: the dots and colons of word w, and the bytes that start
@@ -702,13 +698,13 @@ struct Scanner::Impl {
   // (1+1+2+4+6 = 14). Constant shifts: no loop and no branch per word.
   template <unsigned... Steps>
   void mark_interesting_steps() {
-    interesting.resize(bits.size());
-    for (std::size_t w = 0; w < bits.size(); ++w) {
+    interesting.resize(words);
+    for (std::size_t w = 0; w < words; ++w) {
       using U128 = unsigned __int128;
       U128 r = 0;
       if constexpr (sizeof...(Steps) > 0) {
         r = bits[w].run;
-        if (w + 1 < bits.size()) r |= static_cast<U128>(bits[w + 1].run) << 64;
+        if (w + 1 < words) r |= static_cast<U128>(bits[w + 1].run) << 64;
         ((r &= r >> Steps), ...);
       }
       interesting[w] = bits[w].dot | bits[w].colon | static_cast<std::uint64_t>(r);
@@ -1345,16 +1341,12 @@ void Scanner::scan(std::string_view text, std::vector<Hit>& hits) {
 std::span<const HitView> Scanner::scan_views(std::string_view text) {
   impl_->scan_all(text);
   impl_->views.clear();
-  for (const Found& f : impl_->result) {
-    HitView& h = impl_->views.emplace_back();
-    h.type = f.type;
-    h.value = impl_->value_of(f);
-    h.begin = f.begin;
-    h.end = f.end;
-    h.defanged = f.defanged;
-    h.derived = f.derived;
-    h.name = impl_->name_of(f);
-  }
+  // Every field given: a value-initialised HitView was zeroed with `rep stos`
+  // first, a tenth of the time of a scan.
+  for (const Found& f : impl_->result)
+    impl_->views.push_back(HitView{f.type, impl_->value_of(f), f.begin, f.end, f.defanged,
+                                   f.derived, impl_->name_of(f), std::string_view(),
+                                   std::string_view()});
   return impl_->views;
 }
 
