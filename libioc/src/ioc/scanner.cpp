@@ -813,7 +813,12 @@ struct Scanner::Impl {
       i = e0;
       const Flags f = range_flags(b0, e0);
       const bool colon = f.colon;
-      if (!f.dot && !colon && e0 - b0 < min_plain_run) continue;
+      if (!f.dot && e0 - b0 < min_plain_run && (!colon || !maybe_ipv6(b0, e0))) {
+        // Too short for the plain types, and a colon run that cannot hold an
+        // IPv6 address ("23:21:02", the ':' of "key":value): its colon-free
+        // pieces are shorter still (min_plain_run > 0 means no MAC is wanted).
+        continue;
+      }
       if (!f.high) {
         region(b0, e0, colon, ci);
         continue;
@@ -839,6 +844,20 @@ struct Scanner::Impl {
         region(b, std::min(k, e0), colon, ci);
       }
     }
+  }
+
+  // Whether the colons of [b, e) allow an IPv6 address: "::", or six of them.
+  bool maybe_ipv6(std::size_t b, std::size_t e) const {
+    std::size_t colons = 0;
+    std::uint64_t pairs = 0;
+    for_words(b, e, [&](std::size_t w, std::uint64_t m) {
+      const std::uint64_t c = bits[w].colon & m;
+      colons += count_bits(c);
+      pairs |= c & (c >> 1);
+      // A "::" across the word edge.
+      if ((c >> 63) != 0 && (w + 1) * 64 < e) pairs |= bits[w + 1].colon & 1;
+    });
+    return colons >= 6 || (colons >= 2 && pairs != 0);
   }
 
   // A run [b, e): the parts outside URLs and e-mail addresses (handled there).
