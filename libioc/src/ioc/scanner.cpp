@@ -206,7 +206,8 @@ bool by_begin(const Found& a, const Found& b) noexcept {
 
 // A stable sort by begin: insertion for the usual few hits of a record, mostly
 // in order already (no buffer to allocate); a merge sort for many.
-void sort_by_begin(std::vector<Found>& v, std::size_t first = 0) {
+inline void sort_by_begin(std::vector<Found>& v, std::size_t first = 0) {
+  if (v.size() <= first + 1) return;
   const auto b = v.begin() + static_cast<std::ptrdiff_t>(first);
   if (std::is_sorted(b, v.end(), by_begin)) return;
   if (v.size() - first > 32) {
@@ -597,8 +598,8 @@ struct Scanner::Impl {
   struct Bits {
     std::uint64_t run = 0, dot = 0, colon = 0, high = 0, alpha = 0, dash = 0;
   };
-  std::vector<Bits> bits;
-  std::size_t words = 0;  // bits.size(), without a division by sizeof(Bits)
+  std::vector<Bits> bits;  // words of them in use (the vector only grows)
+  std::size_t words = 0;
 
   // The bitmaps of 64 bytes at p, built in registers (16 bytes per step).
   static Bits classify64(const char* p) {
@@ -648,7 +649,7 @@ struct Scanner::Impl {
   void build_bits() {
     const std::size_t n = t.size();
     words = (n + 63) / 64;
-    bits.resize(words);
+    if (bits.size() < words) bits.resize(words);  // never shrunk: no call per line
     std::size_t w = 0;
     for (; (w + 1) * 64 <= n; ++w) bits[w] = classify64(t.data() + w * 64);
     if (w * 64 < n) {
@@ -698,7 +699,7 @@ struct Scanner::Impl {
   // (1+1+2+4+6 = 14). Constant shifts: no loop and no branch per word.
   template <unsigned... Steps>
   void mark_interesting_steps() {
-    interesting.resize(words);
+    if (interesting.size() < words) interesting.resize(words);
     for (std::size_t w = 0; w < words; ++w) {
       using U128 = unsigned __int128;
       U128 r = 0;
@@ -712,7 +713,7 @@ struct Scanner::Impl {
   }
 
   std::size_t next_interesting(std::size_t i) const {
-    return next_bit(i, interesting.size(), [&](std::size_t w) { return interesting[w]; });
+    return next_bit(i, words, [&](std::size_t w) { return interesting[w]; });
   }
 
   // The first byte of the run holding position i (a run byte).
@@ -1213,7 +1214,10 @@ struct Scanner::Impl {
            want(Type::kRegistry) || want(Type::kFilepath) || want(Type::kSsdeep);
   }
 
+  bool any_regex = false;  // builtin_regex_types() or custom patterns, set once
+
   void regex_types() {
+    if (!any_regex) return;
     const std::size_t first = hits.size();
     if (builtin_regex_types()) builtin_regex_hits();
     custom_and_overlaps(first);
@@ -1331,6 +1335,7 @@ struct Scanner::Impl {
 Scanner::Scanner(ScanOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
   impl_->min_plain_run = impl_->plain_run_for_types();
+  impl_->any_regex = impl_->builtin_regex_types() || impl_->opt.custom != nullptr;
   // Compile the shared patterns before threads use them; not at all when no
   // type needs them (compiling them all takes milliseconds).
   if (impl_->builtin_regex_types()) patterns();

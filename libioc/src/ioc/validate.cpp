@@ -257,6 +257,36 @@ constexpr std::array<char, 256> make_host_bytes() {
 }
 constexpr auto kHostByte = make_host_bytes();
 
+// Bit 7 of each byte of the result is set when that byte of `w` (all ASCII)
+// lies in [lo, hi]; no carries cross bytes.
+constexpr std::uint64_t bytes_in(std::uint64_t w, unsigned char lo, unsigned char hi) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  return ((w + (0x7f - hi) * kOnes) ^ (w + (0x80 - lo) * kOnes)) & (0x80 * kOnes);
+}
+
+// kHostByte over n ASCII bytes, eight at a time: writes them to `out` and
+// returns false when one has no host byte (is not a letter, digit, '-' or '.').
+bool host_bytes(const char* in, std::size_t n, char* out) noexcept {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, in + i, 8);
+    const std::uint64_t upper = bytes_in(w, 'A', 'Z');
+    const std::uint64_t ok =
+        upper | bytes_in(w, 'a', 'z') | bytes_in(w, '0', '9') | bytes_in(w, '-', '.');
+    if (ok != kHigh) return false;
+    w |= upper >> 2;  // 'A' -> 'a'
+    std::memcpy(out + i, &w, 8);
+  }
+  for (; i < n; ++i) {
+    const char m = kHostByte[static_cast<unsigned char>(in[i])];
+    if (m == 0) return false;
+    out[i] = m;
+  }
+  return true;
+}
+
 bool all_ascii(std::string_view s) noexcept {
   std::uint64_t high = 0;
   std::size_t i = 0;
@@ -283,27 +313,23 @@ bool canonical_domain_into(std::string_view s, const DomainOptions& options, std
   std::size_t labels = 0;
   std::size_t tld_b = 0, tld_size = 0;  // the last label, in `out` from `at`
   if (ascii) {
-    // One pass through a table: lower-case into `out` and check each label
-    // as it ends (the same rules as valid_label).
+    // Lower-case into `out` and check the bytes (kHostByte), then each label
+    // (the same rules as valid_label).
     if (s.size() > 253) return false;
-    out.resize(at + s.size());
-    char* name = out.data() + at;
-    std::size_t label_b = 0;
     const std::size_t n = s.size();
-    for (std::size_t i = 0; i <= n; ++i) {
-      const char m = i < n ? kHostByte[static_cast<unsigned char>(s[i])] : '.';
-      if (m == 0) return fail();
-      if (m != '.') {
-        name[i] = m;
-        continue;
-      }
-      const std::size_t len = i - label_b;
-      if (len == 0 || len > 63 || name[label_b] == '-' || name[i - 1] == '-') return fail();
+    out.resize(at + n);
+    char* name = out.data() + at;
+    if (!host_bytes(s.data(), n, name)) return fail();
+    for (std::size_t label_b = 0;;) {
+      std::size_t label_e = label_b;
+      while (label_e < n && name[label_e] != '.') ++label_e;  // labels are short
+      const std::size_t len = label_e - label_b;
+      if (len == 0 || len > 63 || name[label_b] == '-' || name[label_e - 1] == '-') return fail();
       ++labels;
       tld_b = label_b;
       tld_size = len;
-      if (i < n) name[i] = '.';
-      label_b = i + 1;
+      if (label_e == n) break;
+      label_b = label_e + 1;
     }
   } else {
     auto a = idna_convert(s, true);

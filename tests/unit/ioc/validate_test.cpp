@@ -180,3 +180,31 @@ TEST_CASE("validate: fast paths agree with the plain definitions", "[ioc][valida
   CHECK_FALSE(canonical_domain("x.xn--zzzzzz-zz", {.tld_check = false}));
   CHECK(canonical_domain("A.XN--P1AI") == "a.xn--p1ai");
 }
+
+TEST_CASE("validate: ASCII host bytes eight at a time agree with the byte rules",
+          "[ioc][validate]") {
+  // Every ASCII byte at every position of a 19-byte first label (two 8-byte
+  // words and a tail), against the rules written out byte by byte: letters
+  // (lower-cased), digits, '-' inside a label, '.' between two labels.
+  const std::string base = "abcdefghijklmnopqrs";
+  for (int c = 0; c < 128; ++c) {
+    for (std::size_t pos = 0; pos < base.size(); ++pos) {
+      std::string host = base + ".example.com";
+      host[pos] = static_cast<char>(c);
+      const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      const bool inner = pos > 0 && pos + 1 < base.size();
+      const bool ok = letter || (c >= '0' && c <= '9') || ((c == '-' || c == '.') && inner);
+      std::string want = host;
+      for (char& k : want)
+        if (k >= 'A' && k <= 'Z') k = static_cast<char>(k - 'A' + 'a');
+      INFO("byte " << c << " at " << pos);
+      const auto got = canonical_domain(host);
+      REQUIRE(got.has_value() == ok);
+      if (ok) CHECK(*got == want);
+    }
+  }
+  // Label lengths around 63 across the word edges, and labels of one byte.
+  for (std::size_t len = 60; len <= 66; ++len)
+    CHECK(canonical_domain("a." + std::string(len, 'Q') + ".com").has_value() == (len <= 63));
+  CHECK(canonical_domain("a.b.c.d.e.f.g.h.i.j.k.l.com") == "a.b.c.d.e.f.g.h.i.j.k.l.com");
+}
