@@ -505,6 +505,79 @@ class Sink {
   const bool values_only_;  // plain values, one per line, nothing else to do per hit
 };
 
+// Text lines gathered into blocks of about 32 KiB, each scanned in one call
+// (Scanner::line_bounded): the scanner's fixed work per call (refanging, byte
+// classes, sorting, the views) then falls on blocks rather than on lines. Each
+// line still goes to the sink as a record of its own, with its own hits.
+class LineBlocks {
+ public:
+  LineBlocks(Scanner& scanner, Sink& sink, const GrepOptions& o, io::Diagnostics& diag)
+      : scanner_(scanner), sink_(sink), o_(o), diag_(diag) {}
+
+  // Whether the lines of `input` can go in blocks.
+  static bool usable(const Scanner& scanner, const io::InputOptions& input, const GrepOptions& o) {
+    return scanner.line_bounded() && input.separator == '\n' && !input.whole &&
+           input.field.empty() && o.decoders == 0 && !o.wide && !o.registrable;
+  }
+
+  // Adds a line; false when the sink stops the loop.
+  bool add(const io::Record& rec) {
+    if (rec.source.name != name_) {  // a new input: its name outlives the record
+      if (!flush()) return false;
+      name_.assign(rec.source.name);
+    }
+    lines_.push_back({text_.size(), rec.text.size(), rec.source.line, rec.source.offset});
+    text_ += rec.text;
+    text_ += '\n';
+    return text_.size() < kBlock || flush();
+  }
+
+  // Scans the block and hands each line's hits to the sink; false when it stops.
+  bool flush() {
+    if (lines_.empty()) return true;
+    std::span<const HitView> hits = scanner_.scan_views(text_);
+    if (o_.public_only || o_.exclude) {
+      kept_.assign(hits.begin(), hits.end());
+      drop_unwanted(o_, kept_);
+      hits = kept_;
+    }
+    bool go_on = true;
+    std::size_t h = 0;
+    for (const Line& line : lines_) {
+      const std::size_t first = h;
+      while (h < hits.size() && hits[h].begin <= line.begin + line.size) ++h;
+      if (h == first) continue;
+      diag_.count_ok();
+      // The hits keep their places in the block: the sink reads their raw text
+      // from the block, and their offsets from the line's offset less its place
+      // (wrapping, as unsigned arithmetic does, when the place is the larger).
+      const Source src{name_, line.number, line.offset - line.begin};
+      if (!sink_.record(src, text_, false, hits.subspan(first, h - first))) {
+        go_on = false;
+        break;
+      }
+    }
+    text_.clear();
+    lines_.clear();
+    return go_on;
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 32 * 1024;
+  struct Line {
+    std::size_t begin, size;  // in text_
+    std::uint64_t number, offset;
+  };
+  Scanner& scanner_;
+  Sink& sink_;
+  const GrepOptions& o_;
+  io::Diagnostics& diag_;
+  std::string name_;
+  std::string text_;  // the lines, each followed by '\n'
+  std::vector<Line> lines_;
+  std::vector<HitView> kept_;
+};
+
 }  // namespace
 
 bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Output& out,
@@ -518,12 +591,17 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
   if (o.jobs <= 1) {
     Scanner scanner(o.scan);
     RecordHits hits;
+    const bool blocks = LineBlocks::usable(scanner, input, o);
+    LineBlocks lines(scanner, sink, o, diag);
     completed = io::for_each_record(input, diag, [&](io::Record& rec) {
+      if (blocks && rec.kind == io::RecordKind::kText) return lines.add(rec);
+      if (!lines.flush()) return false;
       collect_hits(scanner, rec.text, rec.kind, o, /*borrow=*/true, hits);
       if (hits.hits.empty()) return true;
       diag.count_ok();
       return sink.record(rec.source, rec.text, field_mode, hits.hits);
     });
+    if (completed) completed = lines.flush();
   } else {
     // Workers scan, filter and, for the streaming formats, render; the calling
     // thread only writes (and, for -u, --sort, -c, json and the sharing

@@ -9,6 +9,7 @@
 #endif
 #include <array>
 #include <cstring>
+#include <iterator>
 #include <limits>
 
 #include "ioc/core/limits.hpp"
@@ -247,6 +248,7 @@ struct Scanner::Impl {
   // put into `hits` as the token pass reaches their place: then the hits of a
   // record are usually in order already and are handed over without a move.
   std::vector<Found> early;
+  std::vector<Found> merged;  // scratch for merging early's two runs
   std::size_t early_next = 0;
 
   void flush_early(std::size_t upto) {
@@ -275,7 +277,9 @@ struct Scanner::Impl {
     add_from(type, at, b, e);
   }
 
-  bool defanged(std::size_t b, std::size_t e) const { return refanged && rf.changed(b, e); }
+  // For the tokens, which come in order (a text of many lines holds many changes).
+  Refanged::Cursor token_changes{rf};
+  bool defanged(std::size_t b, std::size_t e) { return refanged && token_changes.changed(b, e); }
 
   // is_icann_tld, remembered per scanner (most text names few TLDs). Labels of
   // up to 8 bytes (nearly all TLDs in text) are packed into a word and kept in
@@ -330,15 +334,26 @@ struct Scanner::Impl {
     hits.clear();
     covered.clear();
     refanged = opt.refang && refang(raw, {.loose = opt.loose}, rf);
+    token_changes = Refanged::Cursor(rf);
     t = refanged ? std::string_view(rf.text) : raw;
     build_bits();
     early.clear();
     early_next = 0;
     if (want(Type::kUrl)) urls();
+    const std::size_t url_hits = hits.size();
     if (want(Type::kEmail)) emails();
     std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.b < b.b; });
     if (!hits.empty()) {
       early.swap(hits);  // `hits` takes early's empty buffer
+      // URLs (each with its host after it) and e-mail addresses come each in
+      // order: merged (stable, URLs first), not sorted.
+      if (url_hits > 0 && url_hits < early.size()) {
+        merged.clear();
+        std::merge(early.begin(), early.begin() + static_cast<std::ptrdiff_t>(url_hits),
+                   early.begin() + static_cast<std::ptrdiff_t>(url_hits), early.end(),
+                   std::back_inserter(merged), by_begin);
+        early.swap(merged);
+      }
       sort_by_begin(early);
     }
     tokens();
@@ -348,11 +363,13 @@ struct Scanner::Impl {
     // tokens around them, or by the RE2 patterns.
     sort_by_begin(hits);
     if (want(Type::kSessionKey)) drop_hashes_of_session_keys();
+    // Hits by begin: their begins in order, their ends nearly so.
+    Refanged::Cursor begins(rf), ends(rf);
     for (Found& h : hits) {
-      h.defanged = defanged(h.begin, h.end);
       if (refanged) {
-        h.begin = rf.raw_offset(h.begin);
-        h.end = rf.raw_offset(h.end);
+        h.defanged = begins.changed(h.begin, h.end);
+        h.begin = begins.raw_offset(h.begin);
+        h.end = ends.raw_offset(h.end);
       }
       h.begin += base;
       h.end += base;
@@ -1346,6 +1363,13 @@ Scanner& Scanner::operator=(Scanner&&) noexcept = default;
 
 const ScanOptions& Scanner::options() const noexcept {
   return impl_->opt;
+}
+
+// Runs, URLs and e-mail addresses stop at '\n', no defang marker holds one, and
+// every look at a byte before or after a candidate treats a '\n' as it treats
+// the edge of the text. Only the RE2 patterns could match across one.
+bool Scanner::line_bounded() const noexcept {
+  return !impl_->any_regex;
 }
 
 void Scanner::scan(std::string_view text, std::vector<Hit>& hits) {

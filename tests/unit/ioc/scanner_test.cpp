@@ -412,3 +412,80 @@ TEST_CASE("scanner: scan_views gives the hits scan gives", "[ioc][scanner]") {
   CHECK(views[0].value == "7");
   CHECK(views[1].name == "host");
 }
+
+TEST_CASE("scanner: lines joined by newlines give each line's hits", "[ioc][scanner]") {
+  // iocgrep scans many lines in one call when no hit can span a newline
+  // (Scanner::line_bounded): every pair of these lines, joined, must give the
+  // hits of each line alone at their places. The lines put defang markers,
+  // URL, e-mail, IPv6, CIDR and context pieces at their starts and ends.
+  const std::vector<std::string> lines = {
+      "hxxp[:]//evil[.]com/a",
+      "seen at evil[.]",
+      "com and 1.1.1[.1",
+      "[.]com x.]com evil.]com",
+      "mail bob[at]",
+      "(at)evil.com bob(@)evil(dot)com",
+      "evil\\.com a\\.",
+      ".b http://x.com",
+      "bob@",
+      "@x.com a@b.example.org",
+      "2001:db8::",
+      "::1 fe80::1%eth0 10.0.0.0/",
+      "/24 10.1.0.0/16 2001:db8::/32",
+      "d41d8cd98f00b204e9800998ecf8427e",
+      "$wc.Download x.com( Chrome/118.0.0.0 version 1.2.3.4",
+      "hXXps:",
+      "//evil.com http:\\\\x.example.com",
+      "evil\xEF\xBC\x8E"
+      "com evil\xEF\xBC\x8E",
+      "\xE3\x80\x82"
+      "com \xE3\x80",
+      "\x82"
+      "x [",
+      "( (. [.",
+      "23:21:02 aa:bb:cc:dd:ee:ff CVE-2021-44228 T1059 AS13335",
+      "",
+      "1BoatSLRHtKNngkdXEeobR76b53LETtpyT https://[2001:db8::1]:8443/x?q=(a)",
+  };
+  std::vector<ScanOptions> options(6);
+  options[1].loose = true;
+  options[2].context_filter = true;
+  options[2].unicode = true;
+  options[3].refang = false;
+  options[3].derived = false;
+  options[4].tld_check = false;
+  options[5].types = ioc::scan::all_types();  // less the RE2-backed types
+  for (Type t : {Type::kUserAgent, Type::kUri, Type::kSessionKey, Type::kRegistry, Type::kFilepath,
+                 Type::kSsdeep})
+    options[5].types.reset(static_cast<std::size_t>(t));
+  const auto key = [](const Hit& h, std::size_t shift) {
+    return std::string(ioc::scan::type_name(h.type)) + " " + h.value + " " +
+           std::to_string(h.begin + shift) + "-" + std::to_string(h.end + shift) +
+           (h.defanged ? " d" : "") + (h.derived ? " h" : "");
+  };
+  std::size_t compared = 0;
+  for (const ScanOptions& opt : options) {
+    ioc::scan::Scanner scanner(opt);
+    REQUIRE(scanner.line_bounded());
+    for (const std::string& a : lines) {
+      for (const std::string& b : lines) {
+        V want;
+        for (const Hit& h : ioc::scan::scan_text(a, opt)) want.push_back(key(h, 0));
+        for (const Hit& h : ioc::scan::scan_text(b, opt)) want.push_back(key(h, a.size() + 1));
+        std::vector<Hit> joined;
+        scanner.scan(a + "\n" + b, joined);
+        V got;
+        for (const Hit& h : joined) got.push_back(key(h, 0));
+        INFO("lines '" << a << "' and '" << b << "'");
+        REQUIRE(got == want);
+        compared += want.size();
+      }
+    }
+  }
+  CHECK(compared > 3000);
+  // RE2-backed types and custom patterns may match across a newline.
+  CHECK_FALSE(ioc::scan::Scanner(all()).line_bounded());
+  ScanOptions custom;
+  custom.custom = *ioc::scan::CustomPatterns::parse("x (a\\s+b)\n", "t");
+  CHECK_FALSE(ioc::scan::Scanner(custom).line_bounded());
+}

@@ -127,6 +127,28 @@ TEST_CASE("refang: text, offsets and changes", "[ioc][refang]") {
   CHECK(r.changes[1].raw_end == 7);
 }
 
+TEST_CASE("refang: the cursor answers as the searches do, in any order", "[ioc][refang]") {
+  // Many changes (a block of lines), queried in order, in reverse and jumping.
+  std::string raw;
+  for (int i = 0; i < 40; ++i)
+    raw += "a" + std::to_string(i) + "[.]b hxxp[:]//c(dot)d x\\.y bob[at]e[.]f 1.1.1[.1\n";
+  Refanged r;
+  REQUIRE(refang(raw, {}, r));
+  REQUIRE(r.changes.size() > 200);
+  const std::size_t n = r.text.size();
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i <= n; ++i) order.push_back(i);
+  for (std::size_t i = n + 1; i-- > 0;) order.push_back(i);
+  for (std::size_t i = 0; i <= n; i += 7) order.push_back((i * 7919) % (n + 1));
+  Refanged::Cursor cursor(r);
+  for (std::size_t i : order) {
+    INFO("offset " << i);
+    REQUIRE(cursor.raw_offset(i) == r.raw_offset(i));
+    const std::size_t e = std::min(n, i + 3);
+    REQUIRE(cursor.changed(i, e) == r.changed(i, e));
+  }
+}
+
 TEST_CASE("refang: defang for tickets", "[ioc][refang]") {
   CHECK(defang(Type::kUrl, "https://evil.com/a.php") == "hxxps://evil[.]com/a.php");
   CHECK(defang(Type::kDomain, "evil.com") == "evil[.]com");

@@ -17,6 +17,7 @@
 // text. Work and output are linear in the input.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,6 +47,42 @@ struct Refanged {
   std::size_t raw_offset(std::size_t i) const;
   /// True when [begin, end) of text overlaps a replaced region.
   bool changed(std::size_t begin, std::size_t end) const;
+
+  /// raw_offset and changed for positions that come mostly in order, as the
+  /// hits of a text do: each call walks from where the last one stopped
+  /// instead of searching all changes.
+  class Cursor {
+   public:
+    explicit Cursor(const Refanged& r) : r_(&r) {}
+
+    std::size_t raw_offset(std::size_t i) {
+      // Change k is the first that ends after i: i is inside it, or after k - 1.
+      const std::size_t k = seek(i);
+      const std::vector<Change>& c = r_->changes;
+      if (k < c.size() && c[k].begin <= i)
+        return c[k].raw_begin +
+               std::min<std::size_t>(i - c[k].begin, c[k].raw_end - c[k].raw_begin - 1);
+      if (k == 0) return i;
+      return c[k - 1].raw_end + (i - c[k - 1].end);
+    }
+
+    bool changed(std::size_t begin, std::size_t end) {
+      const std::size_t k = seek(begin);
+      return k < r_->changes.size() && r_->changes[k].begin < end;
+    }
+
+   private:
+    // The first change that ends after i (changes.size() when none does).
+    std::size_t seek(std::size_t i) {
+      const std::vector<Change>& c = r_->changes;
+      while (k_ > 0 && c[k_ - 1].end > i) --k_;
+      while (k_ < c.size() && c[k_].end <= i) ++k_;
+      return k_;
+    }
+
+    const Refanged* r_;
+    std::size_t k_ = 0;
+  };
 };
 
 /// Refangs `raw` (at most 4 GiB - 1) into `out`. Returns false, leaving `out`

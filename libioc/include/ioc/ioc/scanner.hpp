@@ -108,6 +108,11 @@ class Scanner {
 
   const ScanOptions& options() const noexcept;
 
+  /// True when no hit can span a newline (no RE2-backed type and no custom
+  /// pattern is wanted). Then the hits of lines joined with '\n' are those of
+  /// each line scanned alone, at their places, and lines can be scanned in blocks.
+  bool line_bounded() const noexcept;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
