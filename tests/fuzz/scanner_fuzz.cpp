@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       default: break;
     }
     (void)defang(h.type, h.value);
-    (void)is_special_address(h);
+    (void)is_special_address(h.type, h.value);
   }
   return 0;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ioc/ioc/validate.hpp"
+
 using ioc::scan::Hit;
 using ioc::scan::ScanOptions;
 using ioc::scan::Type;
@@ -488,4 +490,34 @@ TEST_CASE("scanner: lines joined by newlines give each line's hits", "[ioc][scan
   ScanOptions custom;
   custom.custom = *ioc::scan::CustomPatterns::parse("x (a\\s+b)\n", "t");
   CHECK_FALSE(ioc::scan::Scanner(custom).line_bounded());
+}
+
+TEST_CASE("scanner: dotted quads parsed in place agree with canonical_ipv4", "[ioc][scanner]") {
+  // Every combination of these groups (empty, leading zeros, 4 digits, > 255):
+  // the scanner's IPv4 hit is canonical_ipv4 of the text, or none.
+  const std::vector<std::string> groups = {"",    "0",   "00",  "000",  "7",   "07",
+                                           "007", "255", "256", "0255", "1234"};
+  ScanOptions opt;
+  opt.types = {};
+  ioc::scan::add(opt.types, Type::kIpv4);
+  ioc::scan::Scanner scanner(opt);
+  std::size_t found_some = 0;
+  for (const auto& a : groups)
+    for (const auto& b : groups)
+      for (const auto& c : groups)
+        for (const auto& d : groups) {
+          const std::string quad = a + "." + b + "." + c + "." + d;
+          const auto want = ioc::scan::canonical_ipv4(quad);
+          std::vector<Hit> hits;
+          scanner.scan("x " + quad + " y", hits);
+          INFO(quad);
+          REQUIRE(hits.size() == (want ? 1u : 0u));
+          if (want) {
+            CHECK(hits[0].value == *want);
+            CHECK(hits[0].begin == 2);
+            CHECK(hits[0].end == 2 + quad.size());
+            ++found_some;
+          }
+        }
+  CHECK(found_some == 7 * 7 * 7 * 7);  // the groups of at most three digits and <= 255
 }

@@ -1,0 +1,64 @@
+// libFuzzer target: iocgrep scans lines in blocks when no hit can span a
+// newline (Scanner::line_bounded). On arbitrary bytes cut at '\n', the hits of
+// the whole text must be those of each line scanned alone, at their places,
+// with the options chosen by the first byte (the types that can span lines off).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ioc/ioc/scanner.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0 || size > 64 * 1024) return 0;
+  using namespace ioc::scan;
+  const std::uint8_t flags = data[0];
+  const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
+  ScanOptions opt;
+  if ((flags & 64) != 0) {
+    opt.types = all_types();
+    for (Type t : {Type::kUserAgent, Type::kUri, Type::kSessionKey, Type::kRegistry,
+                   Type::kFilepath, Type::kSsdeep})
+      opt.types.reset(static_cast<std::size_t>(t));
+  }
+  opt.refang = (flags & 1) == 0;
+  opt.loose = (flags & 2) != 0;
+  opt.derived = (flags & 4) == 0;
+  opt.tld_check = (flags & 8) == 0;
+  opt.unicode = (flags & 16) != 0;
+  opt.context_filter = (flags & 32) != 0;
+  Scanner whole(opt), lines(opt);
+  check(whole.line_bounded());
+  std::vector<Hit> all;
+  whole.scan(input, all);
+  std::vector<Hit> each;
+  for (std::size_t begin = 0; begin <= input.size();) {
+    std::size_t end = input.find('\n', begin);
+    if (end == std::string_view::npos) end = input.size();
+    std::vector<Hit> one;
+    lines.scan(input.substr(begin, end - begin), one);
+    for (Hit& h : one) {
+      h.begin += begin;
+      h.end += begin;
+      each.push_back(std::move(h));
+    }
+    begin = end + 1;
+  }
+  check(all.size() == each.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    check(all[i].type == each[i].type);
+    check(all[i].value == each[i].value);
+    check(all[i].begin == each[i].begin && all[i].end == each[i].end);
+    check(all[i].defanged == each[i].defanged && all[i].derived == each[i].derived);
+  }
+  return 0;
+}
