@@ -1,6 +1,6 @@
 // libFuzzer target: the refanger on arbitrary bytes must not crash, must map
-// every output byte back to an input offset in order, and must report its
-// replacements inside the output.
+// every output byte back to an input offset in order, must report its
+// replacements inside the output, and its two trigger searches must agree.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -20,6 +20,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool loose = (data[0] & 1) != 0;
   const std::string_view raw(reinterpret_cast<const char*>(data + 1), size - 1);
   ioc::scan::Refanged r;
+  if (!loose && raw.find(' ') == std::string_view::npos) {
+    // Without spaces, --loose finds nothing more, and its byte-by-byte search
+    // must find what the default 16-bytes-at-a-time search finds.
+    ioc::scan::Refanged a, b;
+    const bool fa = ioc::scan::refang(raw, {}, a);
+    const bool fb = ioc::scan::refang(raw, {.loose = true}, b);
+    check(fa == fb && a.text == b.text && a.changes.size() == b.changes.size());
+    for (std::size_t k = 0; k < a.changes.size(); ++k)
+      check(a.changes[k].begin == b.changes[k].begin &&
+            a.changes[k].raw_begin == b.changes[k].raw_begin &&
+            a.changes[k].raw_end == b.changes[k].raw_end);
+  }
   if (!ioc::scan::refang(raw, {.loose = loose}, r)) {
     check(r.text.empty() && r.changes.empty());
     return 0;

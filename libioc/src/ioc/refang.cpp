@@ -207,29 +207,53 @@ class Matcher {
   bool loose_;
 };
 
-// The first byte at or after i that can start a defang marker (kCheck in
-// kTable), 16 bytes at a time where SSE2 is there: most text has none.
-std::size_t next_trigger(std::string_view s, std::size_t i) {
+// Bit k set when byte i + k can start a defang marker (kCheck in kTable), for
+// the up to 16 bytes at i: one SSE2 step where it is there. Most text has none.
+unsigned trigger_mask(std::string_view s, std::size_t i) {
 #if defined(__SSE2__)
-  const __m128i open_sq = _mm_set1_epi8('['), open_rd = _mm_set1_epi8('('),
-                open_cu = _mm_set1_epi8('{'), close_sq = _mm_set1_epi8(']'),
-                colon = _mm_set1_epi8(':'), backslash = _mm_set1_epi8('\\'),
-                e3 = _mm_set1_epi8(static_cast<char>(0xE3)),
-                ef = _mm_set1_epi8(static_cast<char>(0xEF));
-  while (i + 16 <= s.size()) {
+  if (i + 16 <= s.size()) {
+    // Fewer compares for a few more candidates (idle_trigger drops them):
+    // c | 0x20 in '{'..'}' is one of "[\\]{|}", c | 0x0C == 0xEF one of the
+    // lead bytes E3 E7 EB EF.
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i brackets = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('{'));
     const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open_sq), _mm_cmpeq_epi8(v, open_rd)),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, open_cu), _mm_cmpeq_epi8(v, close_sq))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, e3), _mm_cmpeq_epi8(v, ef))));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-    i += 16;
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(brackets, _mm_set1_epi8(2)), brackets),
+                     _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x0C)),
+                                    _mm_set1_epi8(static_cast<char>(0xEF)))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('(')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
   }
 #endif
-  while (i < s.size() && (kTable[static_cast<unsigned char>(s[i])] & kCheck) == 0) ++i;
-  return i;
+  unsigned mask = 0;
+  for (std::size_t k = 0; k < 16 && i + k < s.size(); ++k)
+    if ((kTable[static_cast<unsigned char>(s[i + k])] & kCheck) != 0) mask |= 1u << k;
+  return mask;
+}
+
+// The triggers that can start no marker, as Matcher::match would find: logs
+// are full of "23:21:02", "[10.0.0.1]" and "C:\\Windows".
+bool idle_trigger(std::string_view s, std::size_t i) {
+  const char c = s[i];
+  const char after = i + 1 < s.size() ? s[i + 1] : '\0';
+  const unsigned char before = i > 0 ? static_cast<unsigned char>(s[i - 1]) : 0;
+  switch (c) {
+    case '|':
+    case '}': return true;
+    case ':': return after != '/' && after != '\\';
+    case '\\': return after != '.';
+    case ']': return before != '.';
+    case '[':
+    case '(':
+    case '{': {
+      // Matcher::match's first test: "[22/Aug/2017", "(Windows NT", "{\"key".
+      const char lower = static_cast<char>(after | 0x20);
+      return after != '.' && after != ':' && after != '/' && after != '@' && after != ' ' &&
+             lower != 'd' && lower != 'a' && lower != 'h' && lower != 'f' &&
+             !(is_alnum(before) || before == '*' || before == '_');
+    }
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -263,19 +287,11 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
     out.text.append(raw.data() + copied, end - copied);
     copied = end;
   };
-  for (std::size_t i = 0; i < raw.size();) {
-    if (!options.loose) {
-      i = next_trigger(raw, i);
-      if (i >= raw.size()) break;
-    } else if ((kTable[static_cast<unsigned char>(raw[i])] & want) == 0) {
-      ++i;
-      continue;
-    }
+  // Replaces the marker starting at trigger byte i, if one does; returns where
+  // the search for the next goes on.
+  const auto try_at = [&](std::size_t i) {
     Match m;
-    if (!matcher.match(i, copied, m)) {
-      ++i;
-      continue;
-    }
+    if (!matcher.match(i, copied, m)) return i + 1;
     if (!started) {
       started = true;
       out.text.reserve(raw.size());
@@ -286,8 +302,24 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
     out.changes.push_back({begin, static_cast<std::uint32_t>(out.text.size()),
                            static_cast<std::uint32_t>(m.start),
                            static_cast<std::uint32_t>(m.start + m.consumed)});
-    i = m.start + m.consumed;
-    copied = i;
+    copied = m.start + m.consumed;
+    return copied;
+  };
+  if (options.loose) {
+    for (std::size_t i = 0; i < raw.size();)
+      i = (kTable[static_cast<unsigned char>(raw[i])] & want) != 0 ? try_at(i) : i + 1;
+  } else {
+    // Each 16 bytes' triggers from one mask, the idle ones dropped before the matcher.
+    std::size_t next = 0;  // triggers before it lie in a replaced marker
+    for (std::size_t chunk = 0; chunk < raw.size(); chunk += 16)
+      for (unsigned mask = trigger_mask(raw, chunk); mask != 0; mask &= mask - 1) {
+        const std::size_t i = chunk + static_cast<std::size_t>(__builtin_ctz(mask));
+        if (i < next || idle_trigger(raw, i)) continue;
+        next = try_at(i);
+        // A scheme word replaced up to this trigger ("fxp[.]"): the trigger's
+        // own marker is tried next, as the byte-by-byte search does.
+        if (next == i) next = try_at(i);
+      }
   }
   if (!started) return false;
   copy_to(raw.size());

@@ -127,6 +127,70 @@ TEST_CASE("refang: text, offsets and changes", "[ioc][refang]") {
   CHECK(r.changes[1].raw_end == 7);
 }
 
+TEST_CASE("refang: the trigger search finds what a byte-by-byte search finds", "[ioc][refang]") {
+  // The default search takes 16 bytes at a time and drops idle triggers before
+  // the matcher; the --loose search tries every trigger byte one by one, and
+  // finds the same markers in text without spaces (loose adds " at ", " dot ").
+  const std::vector<std::string> atoms = {"[",
+                                          "]",
+                                          "(",
+                                          ")",
+                                          "{",
+                                          "}",
+                                          ":",
+                                          "/",
+                                          "\\",
+                                          ".",
+                                          "@",
+                                          "|",
+                                          "dot",
+                                          "at",
+                                          "hxxp",
+                                          "h**p",
+                                          "fxp",
+                                          "https",
+                                          "x",
+                                          "a1",
+                                          "-",
+                                          "_",
+                                          "*",
+                                          "\xE3\x80\x82",
+                                          "\xEF\xBC\x8E",
+                                          "\xEF\xBD\xA1",
+                                          "\xE7\x80",
+                                          "\xEB",
+                                          "evil",
+                                          "com",
+                                          "1",
+                                          "22"};
+  std::uint32_t seed = 12345;
+  const auto next = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % atoms.size();
+  };
+  Refanged fast, slow;
+  std::size_t changed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string raw;
+    const std::size_t n = 1 + round % 60;
+    for (std::size_t k = 0; k < n; ++k) raw += atoms[next()];
+    const bool a = refang(raw, {}, fast);
+    const bool b = refang(raw, {.loose = true}, slow);
+    INFO(raw);
+    REQUIRE(a == b);
+    if (!a) continue;
+    ++changed;
+    REQUIRE(fast.text == slow.text);
+    REQUIRE(fast.changes.size() == slow.changes.size());
+    for (std::size_t k = 0; k < fast.changes.size(); ++k) {
+      CHECK(fast.changes[k].begin == slow.changes[k].begin);
+      CHECK(fast.changes[k].raw_begin == slow.changes[k].raw_begin);
+      CHECK(fast.changes[k].raw_end == slow.changes[k].raw_end);
+    }
+  }
+  CHECK(changed > 500);  // the atoms make markers often
+}
+
 TEST_CASE("refang: the cursor answers as the searches do, in any order", "[ioc][refang]") {
   // Many changes (a block of lines), queried in order, in reverse and jumping.
   std::string raw;
