@@ -12,28 +12,15 @@
 #include "ioc/ioc/refang.hpp"
 #include "ioc/ioc/scanner.hpp"
 #include "ioc/ioc/validate.hpp"
-
-namespace {
-
-void check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-}  // namespace
+#include "scan_fuzz_options.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0 || size > 256 * 1024) return 0;
   using namespace ioc::scan;
   const std::uint8_t flags = data[0];
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
-  ScanOptions opt;
-  opt.types = all_types();
-  opt.refang = (flags & 1) == 0;
-  opt.loose = (flags & 2) != 0;
-  opt.derived = (flags & 4) == 0;
-  opt.tld_check = (flags & 8) == 0;
-  opt.unicode = (flags & 16) != 0;
-  opt.context_filter = (flags & 32) != 0;
+  using ioc::fuzz::check;
+  const ScanOptions opt = ioc::fuzz::scan_options_from(flags, all_types());
   std::vector<Hit> hits = scan_text(input, opt);
   std::size_t last = 0;
   for (const Hit& h : hits) {

@@ -9,33 +9,22 @@
 #include <vector>
 
 #include "ioc/ioc/scanner.hpp"
-
-namespace {
-
-void check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-}  // namespace
+#include "scan_fuzz_options.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0 || size > 64 * 1024) return 0;
   using namespace ioc::scan;
   const std::uint8_t flags = data[0];
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
-  ScanOptions opt;
+  using ioc::fuzz::check;
+  TypeSet types = default_types();
   if ((flags & 64) != 0) {
-    opt.types = all_types();
+    types = all_types();
     for (Type t : {Type::kUserAgent, Type::kUri, Type::kSessionKey, Type::kRegistry,
                    Type::kFilepath, Type::kSsdeep})
-      opt.types.reset(static_cast<std::size_t>(t));
+      types.reset(static_cast<std::size_t>(t));
   }
-  opt.refang = (flags & 1) == 0;
-  opt.loose = (flags & 2) != 0;
-  opt.derived = (flags & 4) == 0;
-  opt.tld_check = (flags & 8) == 0;
-  opt.unicode = (flags & 16) != 0;
-  opt.context_filter = (flags & 32) != 0;
+  const ScanOptions opt = ioc::fuzz::scan_options_from(flags, types);
   Scanner whole(opt), lines(opt);
   check(whole.line_bounded());
   std::vector<Hit> all;
