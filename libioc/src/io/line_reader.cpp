@@ -191,6 +191,21 @@ struct LineReader::Impl {
     return true;
   }
 
+  // The search next() starts with, done ahead: `scanned` stops at the
+  // separator found (next() finds it there again at once) or at the end.
+  bool ready() {
+    if (failed || !buf) return false;
+    if (scanned < end) {
+      const void* sep = std::memchr(buf.get() + scanned, opt.separator, end - scanned);
+      if (sep != nullptr) {
+        scanned = static_cast<std::size_t>(static_cast<const char*>(sep) - buf.get());
+        return true;
+      }
+      scanned = end;
+    }
+    return false;
+  }
+
   Result<bool> next(Line& line) {
     if (failed) return false;
     if (!buf) reserve(std::min(opt.chunk_size, max_cap));
@@ -246,6 +261,10 @@ LineReader::~LineReader() = default;
 
 Result<bool> LineReader::next(Line& line) {
   return impl_->next(line);
+}
+
+bool LineReader::ready() {
+  return impl_->ready();
 }
 
 std::uint64_t LineReader::bytes_read() const noexcept {

@@ -29,11 +29,13 @@ class InputLoop {
   }
 
   // One record (a line, or the whole input); false when the callback stops the loop.
-  bool record(std::string_view text, std::uint64_t number, std::uint64_t offset) {
+  // `pause`: no next record is read yet (Record::pause).
+  bool record(std::string_view text, std::uint64_t number, std::uint64_t offset,
+              bool pause = true) {
     const Source source{name_, number, offset};
     if (!selector_) {
       diag_.count_read();
-      Record rec{source, text, nullptr, RecordKind::kText};
+      Record rec{source, text, nullptr, RecordKind::kText, pause};
       return callback_(rec);
     }
     if (!selector_->pending()) record_start_ = source;  // a CSV record may span lines
@@ -48,15 +50,16 @@ class InputLoop {
     }
     if (*status != FieldSelector::Status::kRecord) return true;
     diag_.count_read();
-    Record rec{record_start_, selector_->value(), &selector_->record(), RecordKind::kText};
+    Record rec{record_start_, selector_->value(), &selector_->record(), RecordKind::kText, pause};
     return callback_(rec);
   }
 
   // A string of a binary input; false when the callback stops the loop.
   bool string(const BinaryString& s) {
     diag_.count_read();
+    // A binary's strings come many to a chunk read: no pause between them.
     Record rec{Source{name_, s.line, s.offset}, s.text, nullptr,
-               s.wide ? RecordKind::kWideString : RecordKind::kPrintableRun};
+               s.wide ? RecordKind::kWideString : RecordKind::kPrintableRun, false};
     return callback_(rec);
   }
 
@@ -113,7 +116,7 @@ bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile&
       loop.overlong(line.number, line.offset);
       continue;
     }
-    if (!loop.record(line.text, line.number, line.offset)) return false;
+    if (!loop.record(line.text, line.number, line.offset, !reader.ready())) return false;
   }
   loop.finish();
   return true;
@@ -177,7 +180,7 @@ bool read_whole(const InputOptions& options, Diagnostics& diag, const InputFile&
     std::string_view line = text.substr(start, end - start);
     if (options.separator == '\n' && next != end && !line.empty() && line.back() == '\r')
       line.remove_suffix(1);
-    if (!loop.record(line, ++number, start)) return false;
+    if (!loop.record(line, ++number, start, next >= text.size())) return false;
     start = next;
   }
   loop.finish();

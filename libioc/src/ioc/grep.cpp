@@ -424,6 +424,14 @@ class Sink {
 
   bool any() const { return any_ > 0; }
 
+  // The input pauses (io::Record::pause): what is written so far goes out,
+  // so that a followed log (tail -f | iocgrep) shows its hits as they come.
+  void pause() {
+    if (!streaming(o_)) return;  // -u, --sort, -c, json and sharing: all at the end
+    flush_buffer();
+    out_.flush();
+  }
+
   // Output rendered by a worker (streaming formats only).
   bool write_rendered(std::string_view text, std::size_t hits) {
     if (hits == 0) return true;
@@ -520,7 +528,8 @@ class LineBlocks {
            input.field.empty() && o.decoders == 0 && !o.wide && !o.registrable;
   }
 
-  // Adds a line; false when the sink stops the loop.
+  // Adds a line; false when the sink stops the loop. The block is scanned
+  // when full, and when the input pauses after the line.
   bool add(const io::Record& rec) {
     if (rec.source.name != name_) {  // a new input: its name outlives the record
       if (!flush()) return false;
@@ -529,6 +538,11 @@ class LineBlocks {
     lines_.push_back({text_.size(), rec.text.size(), rec.source.line, rec.source.offset});
     text_ += rec.text;
     text_ += '\n';
+    if (rec.pause) {
+      const bool go_on = flush();
+      sink_.pause();
+      return go_on;
+    }
     return text_.size() < kBlock || flush();
   }
 
@@ -597,9 +611,13 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
       if (blocks && rec.kind == io::RecordKind::kText) return lines.add(rec);
       if (!lines.flush()) return false;
       collect_hits(scanner, rec.text, rec.kind, o, /*borrow=*/true, hits);
-      if (hits.hits.empty()) return true;
-      diag.count_ok();
-      return sink.record(rec.source, rec.text, field_mode, hits.hits);
+      bool go_on = true;
+      if (!hits.hits.empty()) {
+        diag.count_ok();
+        go_on = sink.record(rec.source, rec.text, field_mode, hits.hits);
+      }
+      if (rec.pause) sink.pause();
+      return go_on;
     });
     if (completed) completed = lines.flush();
   } else {

@@ -367,3 +367,40 @@ TEST_CASE("LineReader returns a peeked prefix first, as if read from the descrip
     }
   }
 }
+
+TEST_CASE("LineReader tells whether the next line is buffered (a pause in the input)", "[io]") {
+  // A pipe written in steps, as a followed log is: ready() says whether next()
+  // can return a line without waiting for the writer; the line last returned
+  // stays valid meanwhile.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const auto put = [&](std::string_view s) {
+    REQUIRE(::write(fds[1], s.data(), s.size()) == static_cast<ssize_t>(s.size()));
+  };
+  put("a\nb\npart");
+  LineReader reader(fds[0]);
+  Line line;
+  CHECK_FALSE(reader.ready());  // nothing read yet
+  REQUIRE(*reader.next(line));
+  CHECK(line.text == "a");
+  CHECK(reader.ready());
+  CHECK(line.text == "a");
+  REQUIRE(*reader.next(line));
+  CHECK(line.text == "b");
+  CHECK_FALSE(reader.ready());  // only the start of a line: next() would read
+  CHECK_FALSE(reader.ready());
+  CHECK(line.text == "b");
+  put("ial\nc\n");
+  ::close(fds[1]);
+  REQUIRE(*reader.next(line));
+  CHECK(line.text == "partial");
+  CHECK(line.number == 3);
+  CHECK(line.offset == 4);
+  CHECK(reader.ready());
+  REQUIRE(*reader.next(line));
+  CHECK(line.text == "c");
+  CHECK(line.offset == 12);
+  CHECK_FALSE(reader.ready());
+  CHECK_FALSE(*reader.next(line));
+  ::close(fds[0]);
+}

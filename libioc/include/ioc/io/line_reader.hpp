@@ -69,6 +69,12 @@ class LineReader {
   /// The next record: true and `line` filled, false at end of input, or kIo.
   Result<bool> next(Line& line);
 
+  /// Whether a whole next record is buffered, so that next() will not wait for
+  /// input. Lets a caller that gathers records hand them on (and flush its
+  /// output) when the input pauses, as when following a growing log. The
+  /// record last returned stays valid.
+  bool ready();
+
   /// Bytes consumed from the descriptor (and the prefix) so far.
   std::uint64_t bytes_read() const noexcept;
 

@@ -74,6 +74,10 @@ struct Record {
   std::string_view text;                     ///< the line, the whole input, or the field's value
   nlohmann::ordered_json* fields = nullptr;  ///< with `field`: the parsed record, to enrich
   RecordKind kind = RecordKind::kText;
+  /// The input may pause after this record: no next one is read yet (lines;
+  /// the last record of a whole input). A consumer that gathers records or
+  /// output should hand them on here, so that a followed log shows its hits.
+  bool pause = true;
 };
 
 /// Returns false if the callback stopped the loop, true otherwise.
