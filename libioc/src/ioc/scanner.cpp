@@ -838,7 +838,15 @@ struct Scanner::Impl {
         continue;
       }
       if (!f.high) {
-        region(b0, e0, colon, ci);
+        // Most runs: no colon and outside URLs and e-mail addresses, one piece
+        // whose counts are taken here (piece() would take them again).
+        while (ci < covered.size() && covered[ci].e <= b0) ++ci;
+        if (!colon && !(ci < covered.size() && covered[ci].b < e0)) {
+          const Counts k = range_counts(b0, e0);
+          piece(b0, e0, &k);
+        } else {
+          region(b0, e0, colon, ci);
+        }
         continue;
       }
       // UTF-8 inside: only letters, digits and marks belong to a run.
@@ -995,18 +1003,30 @@ struct Scanner::Impl {
   }
 
   // A colon-free run: IPv4, domain, hash, CVE, ATT&CK, ASN, MAC, BTC.
-  void piece(std::size_t b, std::size_t e) {
-    // Without a dot, only a plain run of min_plain_run bytes can hold one of
-    // the wanted types ("http" of "http:", "21" of "23:21:02" hold none).
-    if (e - b < min_plain_run && b < e) {
-      std::uint64_t dot = 0;
-      for_words(b, e, [&](std::size_t w, std::uint64_t m) { dot |= bits[w].dot & m; });
-      if (dot == 0) return;
+  // `known`: the counts of [b, e), taken by the caller.
+  void piece(std::size_t b, std::size_t e, const Counts* known = nullptr) {
+    Counts k;
+    if (known != nullptr) {
+      k = *known;
+      if (k.dots == 0 && e - b < min_plain_run) return;
+      // Trimmed '.' and '-' change no other count.
+      for (; b < e && (t[b] == '.' || t[b] == '-'); ++b) --(t[b] == '.' ? k.dots : k.dashes);
+      for (; e > b && (t[e - 1] == '.' || t[e - 1] == '-'); --e)
+        --(t[e - 1] == '.' ? k.dots : k.dashes);
+      if (b >= e) return;
+    } else {
+      // Without a dot, only a plain run of min_plain_run bytes can hold one of
+      // the wanted types ("http" of "http:", "21" of "23:21:02" hold none).
+      if (e - b < min_plain_run && b < e) {
+        std::uint64_t dot = 0;
+        for_words(b, e, [&](std::size_t w, std::uint64_t m) { dot |= bits[w].dot & m; });
+        if (dot == 0) return;
+      }
+      while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
+      while (e > b && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
+      if (b >= e) return;
+      k = range_counts(b, e);
     }
-    while (b < e && (t[b] == '.' || t[b] == '-')) ++b;
-    while (e > b && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
-    if (b >= e) return;
-    const Counts k = range_counts(b, e);
     const std::size_t dots = k.dots, dashes = k.dashes;
     const bool letters = k.letters;
     const std::string_view p = sub(b, e - b);
