@@ -297,6 +297,22 @@ void render_hit(std::string& buf, const GrepOptions& o, bool tty, HitFields h, T
   }
 }
 
+// The lines of a record's hits (streaming formats), into `out`. The record is
+// text[at, ...): hit spans are in text's coordinates.
+void render_record(std::string& out, const GrepOptions& o, bool tty, const Source& src,
+                   bool field_mode, std::string_view text, std::size_t at,
+                   std::span<const HitView> hits) {
+  for (const HitView& h : hits) {
+    const std::uint64_t offset = (field_mode ? 0 : src.offset) + (h.begin - at);
+    const std::string_view raw =
+        h.decoded_from.empty() ? text.substr(h.begin, h.end - h.begin) : h.raw;
+    render_hit(
+        out, o, tty,
+        {hit_type_name(h), h.value, raw, h.defanged, src.name, src.line, offset, h.decoded_from},
+        h.type);
+  }
+}
+
 // Hits written as they come, in input order, with nothing remembered: then
 // worker threads can render them (see grep_records).
 bool streaming(const GrepOptions& o) {
@@ -631,41 +647,80 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
     };
     const bool render = streaming(o);
     const bool tty = out.is_tty();
-    std::function<void(io::OwnedRecord&, Found&)> work = [&](io::OwnedRecord& rec, Found& f) {
+    // One scanner per worker thread.
+    const auto thread_scanner = [&]() -> Scanner& {
       thread_local std::unique_ptr<Scanner> scanner;
       thread_local const GrepOptions* owner = nullptr;
       if (!scanner || owner != &o) {
         scanner = std::make_unique<Scanner>(o.scan);
         owner = &o;
       }
+      return *scanner;
+    };
+    const auto work = [&](io::OwnedRecord& rec, Found& f) {
+      Scanner& scanner = thread_scanner();
       f.rendered.clear();  // `f` is reused: keep its buffers, not its contents
       // Rendered here, the views may point into this thread's scanner;
       // otherwise they are used after its next scan.
-      collect_hits(*scanner, rec.text, rec.kind, o, /*borrow=*/render, f.hits);
+      collect_hits(scanner, rec.text, rec.kind, o, /*borrow=*/render, f.hits);
       f.count = f.hits.hits.size();
       if (render) {
-        const Source src = rec.source();
-        for (const HitView& h : f.hits.hits) {
-          const std::uint64_t offset = (field_mode ? 0 : src.offset) + h.begin;
-          const std::string_view raw =
-              h.decoded_from.empty() ? std::string_view(rec.text).substr(h.begin, h.end - h.begin)
-                                     : h.raw;
-          render_hit(f.rendered, o, tty,
-                     {hit_type_name(h), h.value, raw, h.defanged, src.name, src.line, offset,
-                      h.decoded_from},
-                     h.type);
-        }
+        render_record(f.rendered, o, tty, rec.source(), field_mode, rec.text, 0, f.hits.hits);
         f.hits.hits = {};
       }
     };
+    // Rendered output of text lines: each run of them in a batch is scanned
+    // as one block (LineBlocks, on a worker), and each line gets its own hits.
+    const bool blocks = render && LineBlocks::usable(Scanner(o.scan), input, o);
+    std::function<void(std::span<io::OwnedRecord>, std::span<Found>)> work_batch =
+        [&](std::span<io::OwnedRecord> records, std::span<Found> found) {
+          thread_local std::string block;
+          thread_local std::vector<std::size_t> starts;
+          thread_local std::vector<HitView> kept;
+          for (std::size_t k = 0; k < records.size();) {
+            if (!blocks || records[k].kind != io::RecordKind::kText) {
+              work(records[k], found[k]);
+              ++k;
+              continue;
+            }
+            std::size_t end = k;
+            block.clear();
+            starts.clear();
+            for (; end < records.size() && records[end].kind == io::RecordKind::kText; ++end) {
+              starts.push_back(block.size());
+              block += records[end].text;
+              block += '\n';
+            }
+            std::span<const HitView> hits = thread_scanner().scan_views(block);
+            if (o.public_only || o.exclude) {
+              kept.assign(hits.begin(), hits.end());
+              drop_unwanted(o, kept);
+              hits = kept;
+            }
+            std::size_t h = 0;
+            for (std::size_t r = k; r < end; ++r) {
+              Found& f = found[r];
+              const std::size_t at = starts[r - k];
+              const std::size_t first = h;
+              while (h < hits.size() && hits[h].begin <= at + records[r].text.size()) ++h;
+              f.rendered.clear();
+              f.count = h - first;
+              f.hits.hits = {};
+              render_record(f.rendered, o, tty, records[r].source(), false, block, at,
+                            hits.subspan(first, h - first));
+            }
+            k = end;
+          }
+        };
     std::function<bool(io::OwnedRecord&, Found&)> emit = [&](io::OwnedRecord& rec, Found& f) {
       if (f.count == 0) return true;
       diag.count_ok();
       if (render) return sink.write_rendered(f.rendered, f.count);
       return sink.record(rec.source(), rec.text, field_mode, f.hits.hits);
     };
-    completed = io::parallel_records<Found>(
-        input, diag, {.jobs = o.jobs, .batch_records = 2048, .batch_bytes = 1 << 20}, work, emit);
+    completed = io::parallel_batches<Found>(
+        input, diag, {.jobs = o.jobs, .batch_records = 2048, .batch_bytes = 1 << 20}, work_batch,
+        emit);
   }
   sink.finish(diag);
   return completed && !(o.quiet && sink.any());

@@ -1,5 +1,5 @@
-// parallel_records: records handed to worker threads in recycled batches, every
-// result emitted in input order with its own record.
+// parallel_records (and parallel_batches): records handed to worker threads in recycled batches,
+// every result emitted in input order with its own record.
 #include "ioc/io/parallel.hpp"
 
 #include <catch2/catch.hpp>
@@ -92,4 +92,42 @@ TEST_CASE("parallel_records stops reading when emit says so", "[io]") {
   CHECK(got.front() == "record 0");
   CHECK(got.back() == "record 99");
   CHECK(diag.read() < 5000);
+}
+
+TEST_CASE("parallel_batches hands each batch whole, results still in input order", "[io]") {
+  // Each result records how many records its batch held: with batch_records 16
+  // the batches hold up to 16 (one with one job, where records go one by one).
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data += "r" + std::to_string(i) + "\n";
+  const ioc::test::TempDir dir;
+  ioc::io::InputOptions in;
+  in.paths = {dir.file("records.txt", data)};
+  for (unsigned jobs : {1U, 2U, 3U}) {
+    std::ostringstream err;
+    ioc::io::Diagnostics diag("test", "matched", err);
+    std::vector<std::string> got;
+    std::size_t largest = 0;
+    const std::function<void(std::span<ioc::io::OwnedRecord>, std::span<Result>)> work =
+        [](std::span<ioc::io::OwnedRecord> records, std::span<Result> results) {
+          REQUIRE(records.size() == results.size());
+          for (std::size_t k = 0; k < records.size(); ++k) {
+            results[k].upper = records[k].text;
+            results[k].line = records[k].line;
+            results[k].fills = static_cast<int>(records.size());
+          }
+        };
+    const std::function<bool(ioc::io::OwnedRecord&, Result&)> emit = [&](ioc::io::OwnedRecord& rec,
+                                                                         Result& r) {
+      CHECK(r.line == rec.line);
+      got.push_back(r.upper);
+      largest = std::max(largest, static_cast<std::size_t>(r.fills));
+      return true;
+    };
+    INFO("jobs " << jobs);
+    REQUIRE(ioc::io::parallel_batches<Result>(
+        in, diag, {.jobs = jobs, .batch_records = 16, .batch_bytes = 1 << 20}, work, emit));
+    REQUIRE(got.size() == 1000);
+    for (std::size_t i = 0; i < got.size(); ++i) REQUIRE(got[i] == "r" + std::to_string(i));
+    CHECK(largest == (jobs == 1 ? 1U : 16U));
+  }
 }

@@ -1,6 +1,6 @@
 // grep_records on binary input: printable runs and (--wide) UTF-16LE strings
 // scanned as records, with true offsets and line numbers, in input order with
-// several threads too.
+// several threads too; and text lines scanned in blocks, each with its own hits.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -168,4 +168,58 @@ TEST_CASE("grep_records: section and symbol names of a binary are not domains", 
   const std::string text = grep(data, in, g).out;
   CHECK(text.find("domain\tplt.got\n") != std::string::npos);
   CHECK(text.find("domain\teq.github.com\n") != std::string::npos);
+}
+
+TEST_CASE("grep_records: text lines scanned in blocks give each line's own hits", "[ioc]") {
+  // Lines are joined into blocks (one thread) or per batch (several); every
+  // line must still get exactly the hits of a scan of it alone, with its line
+  // number and byte offset: checked against scan_text line by line, across
+  // block edges (a line longer than a block), CRLF lines and empty ones.
+  std::string data;
+  std::string want;
+  std::uint64_t offset = 0;
+  std::uint64_t lines_with_hits = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string line;
+    switch (i % 9) {
+      case 0:
+        line = "GET hxxp://h" + std::to_string(i) + "[.]example[.]com/x from 10.1.2." +
+               std::to_string(i % 250);
+        break;
+      case 1:
+        line = "bob" + std::to_string(i) + "[@]mail.example.org, d41d8cd98f00b204e9800998ecf8427e";
+        break;
+      case 2: line = ""; break;
+      case 3: line = "evil[.]"; break;  // a defang marker at the end of a line
+      case 4: line = "com 2001:db8::" + std::to_string(i % 9999); break;
+      case 5: line = std::string(40000 + i, 'x') + " 192.0.2." + std::to_string(i % 250); break;
+      case 6: line = "[.]org 1.1.1[.1"; break;
+      case 7:
+        line = "23:21:02 \"Hostname\":\"wrk-1.corp.local\" https://[2001:db8::1]:8443/a";
+        break;
+      default: line = "nothing here at all"; break;
+    }
+    const bool crlf = i % 5 == 0;
+    const auto hits = ioc::scan::scan_text(line);
+    lines_with_hits += hits.empty() ? 0 : 1;
+    for (const auto& h : hits)
+      want += std::to_string(i + 1) + ":" + std::to_string(offset + h.begin) + ":" + h.value + "\n";
+    data += line + (crlf ? "\r\n" : "\n");
+    offset += line.size() + (crlf ? 2 : 1);
+  }
+  ioc::io::InputOptions in;
+  ioc::scan::GrepOptions g;
+  g.line_number = true;
+  g.byte_offset = true;
+  for (unsigned jobs : {1u, 2u, 3u}) {
+    g.jobs = jobs;
+    for (std::size_t chunk : {std::size_t{256} * 1024, std::size_t{4093}}) {
+      INFO("jobs " << jobs << " chunk " << chunk);
+      in.chunk_size = chunk;
+      const Run r = grep(data, in, g);
+      CHECK(r.out == want);
+      CHECK(r.read == 4000);
+      CHECK(r.ok == lines_with_hits);
+    }
+  }
 }

@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,9 +65,13 @@ unsigned default_jobs() noexcept;
 /// Record buffers larger than this are freed when a batch is recycled.
 inline constexpr std::size_t kKeepRecordBuffer = 64 * 1024;
 
+/// parallel_records with `work` given each batch whole (records and their
+/// results, as many of each): for work that gains from seeing many records at
+/// once (iocgrep scans a batch's lines as one text). With jobs <= 1 the batches
+/// hold one record.
 template <typename Result>
-bool parallel_records(const InputOptions& input, Diagnostics& diag, const ParallelOptions& opt,
-                      const std::function<void(OwnedRecord&, Result&)>& work,
+bool parallel_batches(const InputOptions& input, Diagnostics& diag, const ParallelOptions& opt,
+                      const std::function<void(std::span<OwnedRecord>, std::span<Result>)>& work,
                       const std::function<bool(OwnedRecord&, Result&)>& emit) {
   // Copies r into o, reusing o's buffers (batches are recycled: after the first
   // few, no record costs an allocation unless it is longer than before).
@@ -86,7 +91,7 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
     Result res{};
     return for_each_record(input, diag, [&](Record& r) {
       own(r, o);
-      work(o, res);
+      work(std::span<OwnedRecord>(&o, 1), std::span<Result>(&res, 1));
       return emit(o, res);
     });
   }
@@ -120,7 +125,8 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
           pending.pop_front();
         }
         if (b->results.size() < b->used) b->results.resize(b->used);
-        for (std::size_t k = 0; k < b->used; ++k) work(b->records[k], b->results[k]);
+        work(std::span<OwnedRecord>(b->records.data(), b->used),
+             std::span<Result>(b->results.data(), b->used));
         {
           std::lock_guard<std::mutex> lock(mu);
           b->done = true;
@@ -211,6 +217,17 @@ bool parallel_records(const InputOptions& input, Diagnostics& diag, const Parall
   to_workers.notify_all();
   for (auto& t : workers) t.join();
   return keep_going;
+}
+
+template <typename Result>
+bool parallel_records(const InputOptions& input, Diagnostics& diag, const ParallelOptions& opt,
+                      const std::function<void(OwnedRecord&, Result&)>& work,
+                      const std::function<bool(OwnedRecord&, Result&)>& emit) {
+  const std::function<void(std::span<OwnedRecord>, std::span<Result>)> each =
+      [&](std::span<OwnedRecord> records, std::span<Result> results) {
+        for (std::size_t k = 0; k < records.size(); ++k) work(records[k], results[k]);
+      };
+  return parallel_batches<Result>(input, diag, opt, each, emit);
 }
 
 }  // namespace ioc::io
