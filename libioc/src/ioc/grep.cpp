@@ -328,8 +328,9 @@ class Sink {
                      !o.line_number && !o.byte_offset && !o.with_type && !o.defang &&
                      !out.is_tty()) {}
 
-  // Returns false to stop reading (closed pipe, -q after a hit).
-  bool record(const Source& src, std::string_view text, bool field_mode,
+  // Returns false to stop reading (closed pipe, -q after a hit). The record
+  // is text[at, ...): hit spans are in text's coordinates.
+  bool record(const Source& src, std::string_view text, std::size_t at, bool field_mode,
               std::span<const HitView> hits) {
     if (values_only_) {  // the default: what render_hit writes, without its switches
       std::size_t size = 0;
@@ -364,7 +365,7 @@ class Sink {
           ++counts_[static_cast<std::size_t>(h.type)];
         continue;
       }
-      const std::uint64_t offset = (field_mode ? 0 : src.offset) + h.begin;
+      const std::uint64_t offset = (field_mode ? 0 : src.offset) + (h.begin - at);
       const std::string_view raw =
           h.decoded_from.empty() ? text.substr(h.begin, h.end - h.begin) : h.raw;
       if (o_.share) {
@@ -529,20 +530,64 @@ class Sink {
   const bool values_only_;  // plain values, one per line, nothing else to do per hit
 };
 
-// Text lines gathered into blocks of about 32 KiB, each scanned in one call
-// (Scanner::line_bounded): the scanner's fixed work per call (refanging, byte
-// classes, sorting, the views) then falls on blocks rather than on lines. Each
-// line still goes to the sink as a record of its own, with its own hits.
+// Text lines joined with '\n' and scanned as one text (Scanner::line_bounded):
+// the scanner's fixed work per call (refanging, byte classes, sorting, the
+// views) then falls on blocks rather than on lines, and each line still gets
+// its own hits. Used by one thread (LineBlocks) and by each -j worker.
+class LineBlock {
+ public:
+  // Whether the lines of `input` can go in blocks.
+  static bool usable(const ScanOptions& scan, const io::InputOptions& input, const GrepOptions& o) {
+    return Scanner(scan).line_bounded() && input.separator == '\n' && !input.whole &&
+           input.field.empty() && o.decoders == 0 && !o.wide && !o.registrable;
+  }
+
+  void add(std::string_view line) {
+    starts_.push_back(text_.size());
+    text_ += line;
+    text_ += '\n';
+  }
+  bool empty() const { return starts_.empty(); }
+  std::size_t size() const { return text_.size(); }
+
+  // Scans the block (less --public-only and --exclude hits) and calls
+  // each(k, text, at, hits) for every line k, at `at` in `text`, with its hits
+  // (spans in text's coordinates), until `each` returns false; then empties
+  // the block. Returns false when `each` did.
+  template <typename Each>
+  bool scan(Scanner& scanner, const GrepOptions& o, Each&& each) {
+    std::span<const HitView> hits = scanner.scan_views(text_);
+    if (o.public_only || o.exclude) {
+      kept_.assign(hits.begin(), hits.end());
+      drop_unwanted(o, kept_);
+      hits = kept_;
+    }
+    bool go_on = true;
+    std::size_t h = 0;
+    for (std::size_t k = 0; k < starts_.size() && go_on; ++k) {
+      const std::size_t at = starts_[k];
+      const std::size_t end = k + 1 < starts_.size() ? starts_[k + 1] - 1 : text_.size() - 1;
+      const std::size_t first = h;
+      while (h < hits.size() && hits[h].begin <= end) ++h;
+      go_on = each(k, std::string_view(text_), at, hits.subspan(first, h - first));
+    }
+    text_.clear();
+    starts_.clear();
+    return go_on;
+  }
+
+ private:
+  std::string text_;                 // the lines, each followed by '\n'
+  std::vector<std::size_t> starts_;  // where each line begins in text_
+  std::vector<HitView> kept_;
+};
+
+// One thread's text lines, in blocks of about 32 KiB: each line goes to the
+// sink as a record of its own.
 class LineBlocks {
  public:
   LineBlocks(Scanner& scanner, Sink& sink, const GrepOptions& o, io::Diagnostics& diag)
       : scanner_(scanner), sink_(sink), o_(o), diag_(diag) {}
-
-  // Whether the lines of `input` can go in blocks.
-  static bool usable(const Scanner& scanner, const io::InputOptions& input, const GrepOptions& o) {
-    return scanner.line_bounded() && input.separator == '\n' && !input.whole &&
-           input.field.empty() && o.decoders == 0 && !o.wide && !o.registrable;
-  }
 
   // Adds a line; false when the sink stops the loop. The block is scanned
   // when full, and when the input pauses after the line.
@@ -551,43 +596,27 @@ class LineBlocks {
       if (!flush()) return false;
       name_.assign(rec.source.name);
     }
-    lines_.push_back({text_.size(), rec.text.size(), rec.source.line, rec.source.offset});
-    text_ += rec.text;
-    text_ += '\n';
+    lines_.push_back({rec.source.line, rec.source.offset});
+    block_.add(rec.text);
     if (rec.pause) {
       const bool go_on = flush();
       sink_.pause();
       return go_on;
     }
-    return text_.size() < kBlock || flush();
+    return block_.size() < kBlock || flush();
   }
 
   // Scans the block and hands each line's hits to the sink; false when it stops.
   bool flush() {
-    if (lines_.empty()) return true;
-    std::span<const HitView> hits = scanner_.scan_views(text_);
-    if (o_.public_only || o_.exclude) {
-      kept_.assign(hits.begin(), hits.end());
-      drop_unwanted(o_, kept_);
-      hits = kept_;
-    }
-    bool go_on = true;
-    std::size_t h = 0;
-    for (const Line& line : lines_) {
-      const std::size_t first = h;
-      while (h < hits.size() && hits[h].begin <= line.begin + line.size) ++h;
-      if (h == first) continue;
-      diag_.count_ok();
-      // The hits keep their places in the block: the sink reads their raw text
-      // from the block, and their offsets from the line's offset less its place
-      // (wrapping, as unsigned arithmetic does, when the place is the larger).
-      const Source src{name_, line.number, line.offset - line.begin};
-      if (!sink_.record(src, text_, false, hits.subspan(first, h - first))) {
-        go_on = false;
-        break;
-      }
-    }
-    text_.clear();
+    if (block_.empty()) return true;
+    const bool go_on = block_.scan(
+        scanner_, o_,
+        [&](std::size_t k, std::string_view text, std::size_t at, std::span<const HitView> hits) {
+          if (hits.empty()) return true;
+          diag_.count_ok();
+          return sink_.record(Source{name_, lines_[k].number, lines_[k].offset}, text, at, false,
+                              hits);
+        });
     lines_.clear();
     return go_on;
   }
@@ -595,7 +624,6 @@ class LineBlocks {
  private:
   static constexpr std::size_t kBlock = 32 * 1024;
   struct Line {
-    std::size_t begin, size;  // in text_
     std::uint64_t number, offset;
   };
   Scanner& scanner_;
@@ -603,9 +631,8 @@ class LineBlocks {
   const GrepOptions& o_;
   io::Diagnostics& diag_;
   std::string name_;
-  std::string text_;  // the lines, each followed by '\n'
+  LineBlock block_;
   std::vector<Line> lines_;
-  std::vector<HitView> kept_;
 };
 
 }  // namespace
@@ -621,7 +648,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
   if (o.jobs <= 1) {
     Scanner scanner(o.scan);
     RecordHits hits;
-    const bool blocks = LineBlocks::usable(scanner, input, o);
+    const bool blocks = LineBlock::usable(o.scan, input, o);
     LineBlocks lines(scanner, sink, o, diag);
     completed = io::for_each_record(input, diag, [&](io::Record& rec) {
       if (blocks && rec.kind == io::RecordKind::kText) return lines.add(rec);
@@ -630,7 +657,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
       bool go_on = true;
       if (!hits.hits.empty()) {
         diag.count_ok();
-        go_on = sink.record(rec.source, rec.text, field_mode, hits.hits);
+        go_on = sink.record(rec.source, rec.text, 0, field_mode, hits.hits);
       }
       if (rec.pause) sink.pause();
       return go_on;
@@ -670,13 +697,11 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
       }
     };
     // Rendered output of text lines: each run of them in a batch is scanned
-    // as one block (LineBlocks, on a worker), and each line gets its own hits.
-    const bool blocks = render && LineBlocks::usable(Scanner(o.scan), input, o);
+    // as one block (LineBlock, on a worker), and each line gets its own hits.
+    const bool blocks = render && LineBlock::usable(o.scan, input, o);
     std::function<void(std::span<io::OwnedRecord>, std::span<Found>)> work_batch =
         [&](std::span<io::OwnedRecord> records, std::span<Found> found) {
-          thread_local std::string block;
-          thread_local std::vector<std::size_t> starts;
-          thread_local std::vector<HitView> kept;
+          thread_local LineBlock block;
           for (std::size_t k = 0; k < records.size();) {
             if (!blocks || records[k].kind != io::RecordKind::kText) {
               work(records[k], found[k]);
@@ -684,31 +709,19 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
               continue;
             }
             std::size_t end = k;
-            block.clear();
-            starts.clear();
-            for (; end < records.size() && records[end].kind == io::RecordKind::kText; ++end) {
-              starts.push_back(block.size());
-              block += records[end].text;
-              block += '\n';
-            }
-            std::span<const HitView> hits = thread_scanner().scan_views(block);
-            if (o.public_only || o.exclude) {
-              kept.assign(hits.begin(), hits.end());
-              drop_unwanted(o, kept);
-              hits = kept;
-            }
-            std::size_t h = 0;
-            for (std::size_t r = k; r < end; ++r) {
-              Found& f = found[r];
-              const std::size_t at = starts[r - k];
-              const std::size_t first = h;
-              while (h < hits.size() && hits[h].begin <= at + records[r].text.size()) ++h;
-              f.rendered.clear();
-              f.count = h - first;
-              f.hits.hits = {};
-              render_record(f.rendered, o, tty, records[r].source(), false, block, at,
-                            hits.subspan(first, h - first));
-            }
+            for (; end < records.size() && records[end].kind == io::RecordKind::kText; ++end)
+              block.add(records[end].text);
+            block.scan(thread_scanner(), o,
+                       [&](std::size_t line, std::string_view text, std::size_t at,
+                           std::span<const HitView> hits) {
+                         Found& f = found[k + line];
+                         f.rendered.clear();
+                         f.count = hits.size();
+                         f.hits.hits = {};
+                         render_record(f.rendered, o, tty, records[k + line].source(), false, text,
+                                       at, hits);
+                         return true;
+                       });
             k = end;
           }
         };
@@ -716,7 +729,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
       if (f.count == 0) return true;
       diag.count_ok();
       if (render) return sink.write_rendered(f.rendered, f.count);
-      return sink.record(rec.source(), rec.text, field_mode, f.hits.hits);
+      return sink.record(rec.source(), rec.text, 0, field_mode, f.hits.hits);
     };
     completed = io::parallel_batches<Found>(
         input, diag, {.jobs = o.jobs, .batch_records = 2048, .batch_bytes = 1 << 20}, work_batch,
