@@ -21,6 +21,31 @@ constexpr bool is_host(unsigned char c) noexcept {
   return is_alnum(c) || c == '-' || c >= 0x80;
 }
 
+// The triggers that can start no marker, told from the bytes around them
+// (Matcher::match's first test): logs are full of "23:21:02", "[10.0.0.1]",
+// "(Windows NT" and "C:\\Windows".
+bool idle_trigger(std::string_view s, std::size_t i) {
+  const char c = s[i];
+  const char after = i + 1 < s.size() ? s[i + 1] : '\0';
+  const unsigned char before = i > 0 ? static_cast<unsigned char>(s[i - 1]) : 0;
+  switch (c) {
+    case '|':
+    case '}': return true;
+    case ':': return after != '/' && after != '\\';
+    case '\\': return after != '.';
+    case ']': return before != '.';
+    case '[':
+    case '(':
+    case '{': {
+      const char lower = static_cast<char>(after | 0x20);
+      return after != '.' && after != ':' && after != '/' && after != '@' && after != ' ' &&
+             lower != 'd' && lower != 'a' && lower != 'h' && lower != 'f' &&
+             !(is_alnum(before) || before == '*' || before == '_');
+    }
+    default: return false;
+  }
+}
+
 enum : unsigned char { kPlain = 0, kCheck = 1, kLooseCheck = 2 };
 
 constexpr std::array<unsigned char, 256> make_table() {
@@ -54,15 +79,7 @@ class Matcher {
   bool match(std::size_t i, std::size_t copied, Match& m) const {
     const unsigned char c = at(i);
     m.start = i;
-    // Cheap rejections first: log lines are full of "[22/Aug/2017:23:21:02".
-    const unsigned char raw_next = at(i + 1);
-    const unsigned char next = raw_next | 0x20;
-    if (c == ':' && raw_next != '/' && raw_next != '\\') return false;
-    if ((c == '[' || c == '(' || c == '{') && raw_next != '.' && raw_next != ':' &&
-        raw_next != '/' && raw_next != '@' && raw_next != ' ' && next != 'd' && next != 'a' &&
-        next != 'h' && next != 'f' &&
-        !(i > 0 && (is_alnum(at(i - 1)) || at(i - 1) == '*' || at(i - 1) == '_')))
-      return false;
+    if (idle_trigger(s_, i)) return false;  // cheap rejections first
     switch (c) {
       case '[':
         // "hxxp[:]//": the scheme word before the bracket first.
@@ -212,7 +229,7 @@ class Matcher {
 unsigned trigger_mask(std::string_view s, std::size_t i) {
 #if defined(__SSE2__)
   if (i + 16 <= s.size()) {
-    // Fewer compares for a few more candidates (idle_trigger drops them):
+    // Fewer compares for a few more candidates (the matcher drops them):
     // c | 0x20 in '{'..'}' is one of "[\\]{|}", c | 0x0C == 0xEF one of the
     // lead bytes E3 E7 EB EF.
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
@@ -229,31 +246,6 @@ unsigned trigger_mask(std::string_view s, std::size_t i) {
   for (std::size_t k = 0; k < 16 && i + k < s.size(); ++k)
     if ((kTable[static_cast<unsigned char>(s[i + k])] & kCheck) != 0) mask |= 1u << k;
   return mask;
-}
-
-// The triggers that can start no marker, as Matcher::match would find: logs
-// are full of "23:21:02", "[10.0.0.1]" and "C:\\Windows".
-bool idle_trigger(std::string_view s, std::size_t i) {
-  const char c = s[i];
-  const char after = i + 1 < s.size() ? s[i + 1] : '\0';
-  const unsigned char before = i > 0 ? static_cast<unsigned char>(s[i - 1]) : 0;
-  switch (c) {
-    case '|':
-    case '}': return true;
-    case ':': return after != '/' && after != '\\';
-    case '\\': return after != '.';
-    case ']': return before != '.';
-    case '[':
-    case '(':
-    case '{': {
-      // Matcher::match's first test: "[22/Aug/2017", "(Windows NT", "{\"key".
-      const char lower = static_cast<char>(after | 0x20);
-      return after != '.' && after != ':' && after != '/' && after != '@' && after != ' ' &&
-             lower != 'd' && lower != 'a' && lower != 'h' && lower != 'f' &&
-             !(is_alnum(before) || before == '*' || before == '_');
-    }
-    default: return false;
-  }
 }
 
 }  // namespace
@@ -309,12 +301,12 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
     for (std::size_t i = 0; i < raw.size();)
       i = (kTable[static_cast<unsigned char>(raw[i])] & want) != 0 ? try_at(i) : i + 1;
   } else {
-    // Each 16 bytes' triggers from one mask, the idle ones dropped before the matcher.
+    // Each 16 bytes' triggers from one mask.
     std::size_t next = 0;  // triggers before it lie in a replaced marker
     for (std::size_t chunk = 0; chunk < raw.size(); chunk += 16)
       for (unsigned mask = trigger_mask(raw, chunk); mask != 0; mask &= mask - 1) {
         const std::size_t i = chunk + static_cast<std::size_t>(__builtin_ctz(mask));
-        if (i < next || idle_trigger(raw, i)) continue;
+        if (i < next || idle_trigger(raw, i)) continue;  // before the call to the matcher
         next = try_at(i);
         // A scheme word replaced up to this trigger ("fxp[.]"): the trigger's
         // own marker is tried next, as the byte-by-byte search does.
