@@ -257,13 +257,6 @@ constexpr std::array<char, 256> make_host_bytes() {
 }
 constexpr auto kHostByte = make_host_bytes();
 
-// Bit 7 of each byte of the result is set when that byte of `w` (all ASCII)
-// lies in [lo, hi]; no carries cross bytes.
-constexpr std::uint64_t bytes_in(std::uint64_t w, unsigned char lo, unsigned char hi) noexcept {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  return ((w + (0x7f - hi) * kOnes) ^ (w + (0x80 - lo) * kOnes)) & (0x80 * kOnes);
-}
-
 // kHostByte over n ASCII bytes, eight at a time: writes them to `out` and
 // returns false when one has no host byte (is not a letter, digit, '-' or '.').
 bool host_bytes(const char* in, std::size_t n, char* out) noexcept {
@@ -272,9 +265,9 @@ bool host_bytes(const char* in, std::size_t n, char* out) noexcept {
   for (; i + 8 <= n; i += 8) {
     std::uint64_t w;
     std::memcpy(&w, in + i, 8);
-    const std::uint64_t upper = bytes_in(w, 'A', 'Z');
-    const std::uint64_t ok =
-        upper | bytes_in(w, 'a', 'z') | bytes_in(w, '0', '9') | bytes_in(w, '-', '.');
+    const std::uint64_t upper = text::ascii_bytes_in(w, 'A', 'Z');
+    const std::uint64_t ok = upper | text::ascii_bytes_in(w, 'a', 'z') |
+                             text::ascii_bytes_in(w, '0', '9') | text::ascii_bytes_in(w, '-', '.');
     if (ok != kHigh) return false;
     w |= upper >> 2;  // 'A' -> 'a'
     std::memcpy(out + i, &w, 8);

@@ -20,6 +20,15 @@ constexpr char lower_ascii(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+/// For eight bytes in a word, all ASCII (below 0x80): bit 7 of each byte of the
+/// result is set when that byte lies in [lo, hi]. No carry crosses a byte.
+constexpr std::uint64_t ascii_bytes_in(std::uint64_t w, unsigned char lo,
+                                       unsigned char hi) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  // Bit 7 of w + (0x80 - lo) is set when the byte is >= lo, of w + (0x7f - hi) when > hi.
+  return ((w + (0x7f - hi) * kOnes) ^ (w + (0x80 - lo) * kOnes)) & (0x80 * kOnes);
+}
+
 /// Copies n bytes from `in` to `out` with ASCII letters lower-cased; other
 /// bytes (UTF-8 included) unchanged. Eight bytes at a time.
 inline void lower_ascii_copy(char* out, const char* in, std::size_t n) noexcept {
@@ -28,12 +37,8 @@ inline void lower_ascii_copy(char* out, const char* in, std::size_t n) noexcept 
   for (; i + 8 <= n; i += 8) {
     std::uint64_t x;
     std::memcpy(&x, in + i, 8);
-    // Per byte, without carries between bytes: bit 7 of ge_a is set when the
-    // low seven bits are >= 'A', of gt_z when they are > 'Z'.
-    const std::uint64_t low7 = x & (0x7f * kOnes);
-    const std::uint64_t ge_a = low7 + (0x80 - 'A') * kOnes;
-    const std::uint64_t gt_z = low7 + (0x7f - 'Z') * kOnes;
-    const std::uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * kOnes);
+    // Tested on the low seven bits; bytes >= 0x80 are no letters.
+    const std::uint64_t upper = ascii_bytes_in(x & (0x7f * kOnes), 'A', 'Z') & ~x;
     x |= upper >> 2;  // 0x80 >> 2 == 0x20: 'A' -> 'a'
     std::memcpy(out + i, &x, 8);
   }
