@@ -1087,28 +1087,9 @@ struct Scanner::Impl {
     if (dots > 0 && want(Type::kDomain)) domain(b, e, !k.high);
   }
 
-  // parse_ipv4 of [b, e), which holds only digits and three dots (piece()
-  // counted them); `canonical`: no group has a leading zero.
-  std::optional<std::uint32_t> dotted_quad(std::size_t b, std::size_t e, bool& canonical) const {
-    std::uint32_t address = 0;
-    canonical = true;
-    for (std::size_t i = b;; ++i) {
-      const std::size_t g = i;
-      unsigned value = 0;
-      for (; i < e && t[i] != '.'; ++i) {
-        if (i - g == 3) return std::nullopt;
-        value = value * 10 + static_cast<unsigned>(t[i] - '0');
-      }
-      if (i == g || value > 255) return std::nullopt;
-      canonical &= !(t[g] == '0' && i - g > 1);
-      address = (address << 8) | value;
-      if (i == e) return address;
-    }
-  }
-
   void ipv4(std::size_t b, std::size_t e) {
     bool canonical = true;
-    const auto addr = dotted_quad(b, e, canonical);
+    const auto addr = parse_ipv4(sub(b, e - b), &canonical);
     if (!addr) return;
     if (browser_version(b)) return;
     if (opt.context_filter && version_context(b)) return;

@@ -71,17 +71,23 @@ const psl_ctx_t* psl() noexcept {
 
 }  // namespace
 
-std::optional<std::uint32_t> parse_ipv4(std::string_view s) noexcept {
+std::optional<std::uint32_t> parse_ipv4(std::string_view s, bool* canonical) noexcept {
   std::uint32_t address = 0;
   int groups = 0;
+  bool plain = true;  // no group with a leading zero
   std::size_t i = 0;
   while (true) {
     std::size_t j = i;
     unsigned value = 0;
     while (j < s.size() && is_digit(s[j]) && j - i < 3) value = value * 10 + (s[j++] - '0');
     if (j == i || value > 255) return std::nullopt;
+    plain &= !(s[i] == '0' && j - i > 1);
     address = (address << 8) | value;
-    if (++groups == 4) return j == s.size() ? std::optional(address) : std::nullopt;
+    if (++groups == 4) {
+      if (j != s.size()) return std::nullopt;
+      if (canonical != nullptr) *canonical = plain;
+      return address;
+    }
     if (j >= s.size() || s[j] != '.') return std::nullopt;
     i = j + 1;
   }

@@ -492,7 +492,8 @@ TEST_CASE("scanner: lines joined by newlines give each line's hits", "[ioc][scan
   CHECK_FALSE(ioc::scan::Scanner(custom).line_bounded());
 }
 
-TEST_CASE("scanner: dotted quads parsed in place agree with canonical_ipv4", "[ioc][scanner]") {
+TEST_CASE("scanner: dotted quads and their canonical form agree with canonical_ipv4",
+          "[ioc][scanner]") {
   // Every combination of these groups (empty, leading zeros, 4 digits, > 255):
   // the scanner's IPv4 hit is canonical_ipv4 of the text, or none.
   const std::vector<std::string> groups = {"",    "0",   "00",  "000",  "7",   "07",

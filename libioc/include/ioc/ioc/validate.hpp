@@ -21,7 +21,9 @@
 namespace ioc::scan {
 
 /// Four dot-separated decimal groups of 1-3 digits, each <= 255 -> host-order value.
-std::optional<std::uint32_t> parse_ipv4(std::string_view s) noexcept;
+/// `canonical`, when given, is set to whether `s` is already written in the
+/// canonical form (no group with a leading zero).
+std::optional<std::uint32_t> parse_ipv4(std::string_view s, bool* canonical = nullptr) noexcept;
 std::string format_ipv4(std::uint32_t address);
 /// parse_ipv4 + format_ipv4.
 std::optional<std::string> canonical_ipv4(std::string_view s);
