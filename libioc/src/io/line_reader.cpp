@@ -191,8 +191,8 @@ struct LineReader::Impl {
     return true;
   }
 
-  // The search next() starts with, done ahead: `scanned` stops at the
-  // separator found (next() finds it there again at once) or at the end.
+  // The search for the next separator, from where the last one stopped:
+  // `scanned` stops at the separator found or at the end of the buffer.
   bool ready() {
     if (failed || !buf) return false;
     if (scanned < end) {
@@ -210,23 +210,17 @@ struct LineReader::Impl {
     if (failed) return false;
     if (!buf) reserve(std::min(opt.chunk_size, max_cap));
     while (true) {
-      if (scanned < end) {
-        const void* sep = std::memchr(buf.get() + scanned, opt.separator, end - scanned);
-        if (sep != nullptr) {
-          const std::size_t pos =
-              static_cast<std::size_t>(static_cast<const char*>(sep) - buf.get());
-          scanned = pos;
-          const std::size_t raw = pos - begin;
-          std::size_t len = raw;
-          if (opt.separator == '\n' && len > 0 && buf[pos - 1] == '\r') --len;
-          if (len > opt.max_line && opt.overlong == Overlong::kSplit) {
-            emit_window(line);
-            return true;
-          }
-          emit_record(line, raw, true);
+      if (ready()) {  // `scanned` is at the separator
+        const std::size_t pos = scanned;
+        const std::size_t raw = pos - begin;
+        std::size_t len = raw;
+        if (opt.separator == '\n' && len > 0 && buf[pos - 1] == '\r') --len;
+        if (len > opt.max_line && opt.overlong == Overlong::kSplit) {
+          emit_window(line);
           return true;
         }
-        scanned = end;
+        emit_record(line, raw, true);
+        return true;
       }
       const std::size_t n = end - begin;
       if (surely_overlong(n)) {
