@@ -231,6 +231,7 @@ struct Scanner::Impl {
   std::string_view t;  // the text scanned: refanged, or the raw text itself
   bool refanged = false;
   std::vector<Span> covered;
+  std::vector<Span> spans_merged;  // scan(): scratch for merging `covered`
   // The values of all hits of a text, one after another: no string per hit.
   std::string values;
   std::vector<Found> hits;    // this window's, in `t` coordinates until mapped
@@ -341,8 +342,16 @@ struct Scanner::Impl {
     early_next = 0;
     if (want(Type::kUrl)) urls();
     const std::size_t url_hits = hits.size();
+    const std::size_t url_spans = covered.size();
     if (want(Type::kEmail)) emails();
-    std::sort(covered.begin(), covered.end(), [](Span a, Span b) { return a.b < b.b; });
+    // The URL spans and the e-mail spans are each in order: merged, not sorted.
+    if (url_spans > 0 && url_spans < covered.size()) {
+      spans_merged.clear();
+      std::merge(covered.begin(), covered.begin() + static_cast<std::ptrdiff_t>(url_spans),
+                 covered.begin() + static_cast<std::ptrdiff_t>(url_spans), covered.end(),
+                 std::back_inserter(spans_merged), [](Span a, Span b) { return a.b < b.b; });
+      covered.swap(spans_merged);
+    }
     if (!hits.empty()) {
       early.swap(hits);  // `hits` takes early's empty buffer
       // URLs (each with its host after it) and e-mail addresses come each in
@@ -364,15 +373,19 @@ struct Scanner::Impl {
     sort_by_begin(hits);
     if (want(Type::kSessionKey)) drop_hashes_of_session_keys();
     // Hits by begin: their begins in order, their ends nearly so.
-    Refanged::Cursor begins(rf), ends(rf);
-    for (Found& h : hits) {
-      if (refanged) {
-        h.defanged = begins.changed(h.begin, h.end);
-        h.begin = begins.raw_offset(h.begin);
-        h.end = ends.raw_offset(h.end);
+    if (refanged) {
+      Refanged::Cursor cursor(rf);
+      for (Found& h : hits) {
+        std::size_t b = h.begin, e = h.end;
+        h.defanged = cursor.map(b, e);
+        h.begin = b + base;
+        h.end = e + base;
       }
-      h.begin += base;
-      h.end += base;
+    } else if (base != 0) {
+      for (Found& h : hits) {
+        h.begin += base;
+        h.end += base;
+      }
     }
     if (result.empty())
       result.swap(hits);  // `hits` takes result's (empty) buffer for next time

@@ -211,6 +211,16 @@ TEST_CASE("refang: the cursor answers as the searches do, in any order", "[ioc][
     const std::size_t e = std::min(n, i + 3);
     REQUIRE(cursor.changed(i, e) == r.changed(i, e));
   }
+  // map(): both ends of every span up to 12 bytes long, begins in any order.
+  Refanged::Cursor spans(r);
+  for (std::size_t b : order)
+    for (std::size_t len = 0; len <= 12 && b + len <= n; ++len) {
+      INFO("span " << b << "+" << len);
+      std::size_t rb = b, re = b + len;
+      REQUIRE(spans.map(rb, re) == r.changed(b, b + len));
+      REQUIRE(rb == r.raw_offset(b));
+      REQUIRE(re == r.raw_offset(b + len));
+    }
 }
 
 TEST_CASE("refang: defang for tickets", "[ioc][refang]") {

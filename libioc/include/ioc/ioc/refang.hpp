@@ -55,9 +55,30 @@ struct Refanged {
    public:
     explicit Cursor(const Refanged& r) : r_(&r) {}
 
-    std::size_t raw_offset(std::size_t i) {
-      // Change k is the first that ends after i: i is inside it, or after k - 1.
-      const std::size_t k = seek(i);
+    std::size_t raw_offset(std::size_t i) { return raw_at(seek(i), i); }
+
+    bool changed(std::size_t begin, std::size_t end) {
+      const std::size_t k = seek(begin);
+      return k < r_->changes.size() && r_->changes[k].begin < end;
+    }
+
+    /// All three for the span [begin, end): its raw begin and end, and whether
+    /// it overlaps a change. The cursor stays at `begin`.
+    bool map(std::size_t& begin, std::size_t& end) {
+      const std::vector<Change>& c = r_->changes;
+      const std::size_t k = seek(begin);
+      const bool overlaps = k < c.size() && c[k].begin < end;
+      std::size_t k_end = k;  // seek(end), from here: end >= begin
+      while (k_end < c.size() && c[k_end].end <= end) ++k_end;
+      begin = raw_at(k, begin);
+      end = raw_at(k_end, end);
+      return overlaps;
+    }
+
+   private:
+    // The raw offset of i when change k is the first that ends after it: i is
+    // inside change k, or after change k - 1.
+    std::size_t raw_at(std::size_t k, std::size_t i) const {
       const std::vector<Change>& c = r_->changes;
       if (k < c.size() && c[k].begin <= i)
         return c[k].raw_begin +
@@ -66,12 +87,6 @@ struct Refanged {
       return c[k - 1].raw_end + (i - c[k - 1].end);
     }
 
-    bool changed(std::size_t begin, std::size_t end) {
-      const std::size_t k = seek(begin);
-      return k < r_->changes.size() && r_->changes[k].begin < end;
-    }
-
-   private:
     // The first change that ends after i (changes.size() when none does).
     std::size_t seek(std::size_t i) {
       const std::vector<Change>& c = r_->changes;
