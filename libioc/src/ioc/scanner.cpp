@@ -111,6 +111,13 @@ inline std::size_t count_bits(std::uint64_t x) noexcept {
   for (; x != 0; x &= x - 1) ++n;
   return n;
 }
+// Set bits of any word, in constant time (SWAR).
+inline std::size_t popcount(std::uint64_t x) noexcept {
+  x = x - ((x >> 1) & 0x5555555555555555u);
+  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
+}
 inline bool is_alnum(char c) noexcept {
   return (cls(c) & (kAlpha | kDigit)) != 0;
 }
@@ -711,10 +718,32 @@ struct Scanner::Impl {
     return next_bit(i, words, [&](std::size_t w) { return set ? bits[w].run : ~bits[w].run; });
   }
 
-  // interesting[w]: the dots and colons of word w, and the bytes that start
-  // `len` run bytes in a row (bit i set when bits i..i+len-1 of run are all
-  // set, found by shifting and AND-ing a 128-bit window over two words).
+  // interesting[w]: the dots of word w, its colons when an IPv6 address may
+  // be there (below), and the bytes that start `len` run bytes in a row (bit i
+  // set when bits i..i+len-1 of run are all set, found by shifting and AND-ing
+  // a 128-bit window over two words).
   std::vector<std::uint64_t> interesting;
+
+  // The colons of word w, when a run through them may hold an IPv6 address;
+  // else 0. A run without a dot and shorter than min_plain_run matters only
+  // for its colons, and only when it has "::" or six colons (maybe_ipv6); its
+  // colon-free pieces are too short for any wanted type. An address without
+  // "::" has six colons at most five bytes apart (groups of up to four hex
+  // digits; a dotted tail has dots): such a chain, or a "::", starting in
+  // word w marks its colons. Any longer run is a long run anyway.
+  std::uint64_t ipv6_colons(std::size_t w) const {
+    using U128 = unsigned __int128;
+    const std::uint64_t c = bits[w].colon;
+    if (c == 0) return 0;
+    const std::uint64_t after = w + 1 < words ? bits[w + 1].colon : 0;
+    const U128 r = static_cast<U128>(after) << 64 | c;
+    if (static_cast<std::uint64_t>(r & (r >> 1)) != 0) return c;  // "::"
+    if (popcount(c) + popcount(after) < 6) return 0;
+    U128 chain = r;  // bit p: a chain of k colons starts at p
+    for (int k = 1; k < 6; ++k)
+      chain = r & ((chain >> 1) | (chain >> 2) | (chain >> 3) | (chain >> 4) | (chain >> 5));
+    return static_cast<std::uint64_t>(chain) != 0 ? c : 0;
+  }
 
   void mark_interesting(std::size_t len) {
     if (len == 32)
@@ -730,6 +759,7 @@ struct Scanner::Impl {
   template <unsigned... Steps>
   void mark_interesting_steps() {
     if (interesting.size() < words) interesting.resize(words);
+    const bool ipv6_wanted = want(Type::kIpv6) || want(Type::kIpv6Cidr);
     for (std::size_t w = 0; w < words; ++w) {
       using U128 = unsigned __int128;
       U128 r = 0;
@@ -738,7 +768,8 @@ struct Scanner::Impl {
         if (w + 1 < words) r |= static_cast<U128>(bits[w + 1].run) << 64;
         ((r &= r >> Steps), ...);
       }
-      interesting[w] = bits[w].dot | bits[w].colon | static_cast<std::uint64_t>(r);
+      interesting[w] =
+          bits[w].dot | (ipv6_wanted ? ipv6_colons(w) : 0) | static_cast<std::uint64_t>(r);
     }
   }
 
@@ -834,8 +865,9 @@ struct Scanner::Impl {
         b0 = next_run_bit<true>(i);
         if (b0 >= n) break;
       } else {
-        // Only runs with a '.' or ':' or at least min_plain_run long can hold
-        // an indicator: jump to the next one, then back to its start.
+        // Only runs with a '.', with colons that may make an IPv6 address, or
+        // at least min_plain_run long can hold an indicator: jump to the next
+        // one, then back to its start.
         const std::size_t hit = next_interesting(i);
         if (hit >= n) break;
         b0 = run_start(hit);

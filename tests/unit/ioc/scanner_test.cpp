@@ -522,3 +522,39 @@ TEST_CASE("scanner: dotted quads and their canonical form agree with canonical_i
         }
   CHECK(found_some == 7 * 7 * 7 * 7);  // the groups of at most three digits and <= 255
 }
+
+TEST_CASE("scanner: runs passed over for their colons hold nothing", "[ioc][scanner]") {
+  // With the default types, only runs with a dot, long runs, and colons that
+  // may make an IPv6 address ("::", or six colons close together) are looked
+  // at. With CVE wanted too, every run is: the other hits must be the same.
+  // Random runs of hex digits, colons, dots and letters, at every word offset.
+  ScanOptions every;
+  ioc::scan::add(every.types, Type::kCve);
+  std::uint64_t seed = 0x9E3779B97F4A7C15u;
+  const auto next = [&](std::uint64_t n) {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed % n;
+  };
+  const std::string_view atoms[] = {":",    ":", "::",   "1",      "ab",      "2001", "db8",
+                                    "fe80", ".", "10",   "0",      "g",       "x",    "%",
+                                    "/",    "z", "ffff", "1:2:3:", "a:b:c:d:"};
+  std::size_t v6 = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(next(70), ' ');
+    for (int run = 0; run < 4; ++run) {
+      const std::size_t parts = 1 + next(24);
+      for (std::size_t p = 0; p < parts; ++p) text += atoms[next(std::size(atoms))];
+      text += next(4) == 0 ? "\n" : " ";
+    }
+    std::vector<std::string> want;
+    for (const std::string& h : found(text, every))
+      if (h.rfind("cve ", 0) != 0) want.push_back(h);
+    const std::vector<std::string> got = found(text);
+    for (const std::string& h : got) v6 += h.rfind("ipv6 ", 0) == 0;
+    INFO(text);
+    REQUIRE(got == want);
+  }
+  CHECK(v6 > 300);  // the atoms make addresses often, some without "::"
+}
