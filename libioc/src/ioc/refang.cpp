@@ -22,7 +22,7 @@ constexpr bool is_host(unsigned char c) noexcept {
 }
 
 // The triggers that can start no marker, told from the bytes around them
-// (Matcher::match's first test): logs are full of "23:21:02", "[10.0.0.1]",
+// (asked before Matcher::marker): logs are full of "23:21:02", "[10.0.0.1]",
 // "(Windows NT" and "C:\\Windows".
 bool idle_trigger(std::string_view s, std::size_t i) {
   const char c = s[i];
@@ -75,19 +75,22 @@ class Matcher {
   }
   bool host_before(std::size_t i) const noexcept { return i > 0 && is_host(at(i - 1)); }
 
-  // `copied`: bytes before it are already written out and cannot be replaced.
-  bool match(std::size_t i, std::size_t copied, Match& m) const {
+  // The marker at trigger byte i, which idle_trigger let through. `copied`:
+  // bytes before it are already written out and cannot be replaced.
+  bool marker(std::size_t i, std::size_t copied, Match& m) const {
     const unsigned char c = at(i);
     m.start = i;
-    if (idle_trigger(s_, i)) return false;  // cheap rejections first
     switch (c) {
       case '[':
+        if (const int r = short_bracket(i, m); r >= 0) return r == 1;
         // "hxxp[:]//": the scheme word before the bracket first.
         if (scheme_before(i, copied, m)) return true;
         m.start = i;
         return bracket(i, m);
       case '(':
-      case '{': return bracket(i, m);
+      case '{':
+        if (const int r = short_bracket(i, m); r >= 0) return r == 1;
+        return bracket(i, m);
       case ':': return scheme_before(i, copied, m);
       case ']':
         // "evil.]com": the half bracket after a dot.
@@ -120,6 +123,26 @@ class Matcher {
   }
 
  private:
+  // "[.]", "(@)" and the like, the markers reports are full of, decided
+  // without the general search: 1 a match, 0 none, -1 for bracket() (and for
+  // scheme_before first, after a word that may be a scheme: "hxxp[.]").
+  // Decides as bracket() does: "." between host bytes; "@" after a local-part
+  // byte and before a host byte.
+  int short_bracket(std::size_t i, Match& m) const {
+    const unsigned char open = at(i), inner = at(i + 1);
+    const unsigned char close = open == '[' ? ']' : open == '(' ? ')' : '}';
+    if ((inner != '.' && inner != '@') || at(i + 2) != close || i == 0) return -1;
+    const unsigned char before = at(i - 1), after = at(i + 3);
+    if (open == '[' && ((before | 0x20) == 'p' || (before | 0x20) == 's')) return -1;
+    const bool ok = inner == '.'
+                        ? is_host(before) && is_host(after)
+                        : (is_alnum(before) || before == '_' || before == '-' || before == '.') &&
+                              is_host(after);
+    if (!ok) return 0;
+    m = {3, inner == '.' ? "." : "@", i};
+    return 1;
+  }
+
   bool bracket(std::size_t i, Match& m) const {
     const unsigned char open = at(i);
     const char close = open == '[' ? ']' : open == '(' ? ')' : '}';
@@ -283,7 +306,7 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
   // the search for the next goes on.
   const auto try_at = [&](std::size_t i) {
     Match m;
-    if (!matcher.match(i, copied, m)) return i + 1;
+    if (!matcher.marker(i, copied, m)) return i + 1;
     if (!started) {
       started = true;
       out.text.reserve(raw.size());
@@ -299,7 +322,9 @@ bool refang(std::string_view raw, const RefangOptions& options, Refanged& out) {
   };
   if (options.loose) {
     for (std::size_t i = 0; i < raw.size();)
-      i = (kTable[static_cast<unsigned char>(raw[i])] & want) != 0 ? try_at(i) : i + 1;
+      i = (kTable[static_cast<unsigned char>(raw[i])] & want) != 0 && !idle_trigger(raw, i)
+              ? try_at(i)
+              : i + 1;
   } else {
     // Each 16 bytes' triggers from one mask.
     std::size_t next = 0;  // triggers before it lie in a replaced marker

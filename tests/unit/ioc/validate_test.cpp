@@ -191,6 +191,45 @@ TEST_CASE("refang: the trigger search finds what a byte-by-byte search finds", "
   CHECK(changed > 500);  // the atoms make markers often
 }
 
+TEST_CASE("refang: three-byte markers between every pair of bytes", "[ioc][refang]") {
+  // "[.]" "(.)" "{.}" become "." between host bytes (letters, digits, '-',
+  // UTF-8 bytes); "[@]" "(@)" "{@}" become "@" after a local-part byte (ASCII
+  // letters, digits, "_-.") and before a host byte; otherwise they stay. Every byte before and
+  // after that starts no marker of its own, after "x" and before "y".
+  const auto alnum = [](unsigned c) {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  };
+  const auto host = [&](unsigned c) { return alnum(c) || c == '-' || c >= 0x80; };
+  const std::string_view triggers = "[](){}:\\|";
+  std::size_t changed = 0;
+  for (const char* marker : {"[.]", "(.)", "{.}", "[@]", "(@)", "{@}"}) {
+    const bool dot = marker[1] == '.';
+    for (unsigned before = 1; before < 256; ++before) {
+      if (triggers.find(static_cast<char>(before)) != std::string_view::npos) continue;
+      if (before == 0xE3 || before == 0xEF) continue;  // lead bytes of full-width dots
+      for (unsigned after = 1; after < 256; ++after) {
+        if (triggers.find(static_cast<char>(after)) != std::string_view::npos) continue;
+        if (after == 0xE3 || after == 0xEF) continue;
+        const std::string head = std::string("x") + static_cast<char>(before);
+        const std::string tail = std::string(1, static_cast<char>(after)) + "y";
+        const bool want =
+            dot ? host(before) && host(after)
+                : (alnum(before) || before == '_' || before == '-' || before == '.') && host(after);
+        INFO(marker << " after byte " << before << ", before byte " << after);
+        REQUIRE(refang_text(head + marker + tail) ==
+                head + (want ? std::string(1, marker[1]) : std::string(marker)) + tail);
+        changed += want;
+      }
+    }
+  }
+  CHECK(changed > 50000);
+  // After a defanged scheme word, the word is replaced first, then the marker.
+  CHECK(refang_text("hxxp[.]evil") == "http.evil");
+  CHECK(refang_text("hXXps[.]evil") == "https.evil");
+  CHECK(refang_text("fxp[@]evil") == "ftp@evil");
+  CHECK(refang_text("hxxp(.)evil") == "hxxp.evil");  // only '[' follows a scheme word
+}
+
 TEST_CASE("refang: the cursor answers as the searches do, in any order", "[ioc][refang]") {
   // Many changes (a block of lines), queried in order, in reverse and jumping.
   std::string raw;
