@@ -810,34 +810,25 @@ struct Scanner::Impl {
     std::size_t dots = 0, dashes = 0;
     bool letters = false;  ///< a letter or a UTF-8 byte
     bool high = false;     ///< a UTF-8 byte
+    bool colon = false;
   };
-  // Dots and dashes in [b, e), and whether a letter (or UTF-8 byte) is there.
-  Counts range_counts(std::size_t b, std::size_t e) const {
+  // Dots and dashes in [b, e), and whether a letter (or UTF-8 byte), a UTF-8
+  // byte and a colon are there: one pass over the words of a run.
+  [[gnu::always_inline]] Counts range_counts(std::size_t b, std::size_t e) const {
     Counts k;
-    std::uint64_t alpha = 0, high = 0;
-    for_words(b, e, [&](std::size_t w, std::uint64_t mask) {
-      k.dots += count_bits(bits[w].dot & mask);
-      k.dashes += count_bits(bits[w].dash & mask);
-      alpha |= bits[w].alpha & mask;
-      high |= bits[w].high & mask;
-    });
+    std::uint64_t alpha = 0, high = 0, colon = 0;
+    for_words(
+        b, e, [&](std::size_t w, std::uint64_t mask) __attribute__((always_inline)) {
+          k.dots += count_bits(bits[w].dot & mask);
+          k.dashes += count_bits(bits[w].dash & mask);
+          alpha |= bits[w].alpha & mask;
+          high |= bits[w].high & mask;
+          colon |= bits[w].colon & mask;
+        });
     k.letters = alpha != 0;
     k.high = high != 0;
+    k.colon = colon != 0;
     return k;
-  }
-
-  // Which of dot / colon / high bytes occur in [b, e).
-  struct Flags {
-    bool dot = false, colon = false, high = false;
-  };
-  [[gnu::always_inline]] Flags range_flags(std::size_t b, std::size_t e) const {
-    std::uint64_t dot = 0, colon = 0, high = 0;
-    for_words(b, e, [&](std::size_t w, std::uint64_t mask) {
-      dot |= bits[w].dot & mask;
-      colon |= bits[w].colon & mask;
-      high |= bits[w].high & mask;
-    });
-    return {dot != 0, colon != 0, high != 0};
   }
 
   // The shortest dot-free run that can be an indicator of a wanted type: 14
@@ -874,21 +865,20 @@ struct Scanner::Impl {
       }
       e0 = next_run_bit<false>(b0);
       i = e0;
-      const Flags f = range_flags(b0, e0);
-      const bool colon = f.colon;
-      if (!f.dot && e0 - b0 < min_plain_run && (!colon || !maybe_ipv6(b0, e0))) {
+      const Counts counts = range_counts(b0, e0);
+      const bool colon = counts.colon;
+      if (counts.dots == 0 && e0 - b0 < min_plain_run && (!colon || !maybe_ipv6(b0, e0))) {
         // Too short for the plain types, and a colon run that cannot hold an
         // IPv6 address ("23:21:02", the ':' of "key":value): its colon-free
         // pieces are shorter still (min_plain_run > 0 means no MAC is wanted).
         continue;
       }
-      if (!f.high) {
+      if (!counts.high) {
         // Most runs: no colon and outside URLs and e-mail addresses, one piece
         // whose counts are taken here (piece() would take them again).
         while (ci < covered.size() && covered[ci].e <= b0) ++ci;
         if (!colon && !(ci < covered.size() && covered[ci].b < e0)) {
-          const Counts k = range_counts(b0, e0);
-          piece(b0, e0, &k);
+          piece(b0, e0, &counts);
         } else {
           region(b0, e0, colon, ci);
         }
