@@ -719,9 +719,8 @@ struct Scanner::Impl {
   }
 
   // interesting[w]: the dots of word w, its colons when an IPv6 address may
-  // be there (below), and the bytes that start `len` run bytes in a row (bit i
-  // set when bits i..i+len-1 of run are all set, found by shifting and AND-ing
-  // a 128-bit window over two words).
+  // be there (below), and a byte of each run at least min_plain_run long
+  // (mark_interesting).
   std::vector<std::uint64_t> interesting;
 
   // The colons of word w, when a run through them may hold an IPv6 address;
@@ -746,31 +745,43 @@ struct Scanner::Impl {
   }
 
   void mark_interesting(std::size_t len) {
-    if (len == 32)
-      mark_interesting_steps<1, 2, 4, 8, 16>();
-    else if (len == 14)
-      mark_interesting_steps<1, 2, 4, 6>();
-    else
-      mark_interesting_steps<>();  // no type needs another plain run length
+    using U128 = unsigned __int128;
+    if (len == 32) {
+      // A run of 32 or more bytes holds a whole 16-byte lane of its word:
+      // mark the lanes that are all run bytes (runs of 16 to 31 bytes may be
+      // marked too; tokens() drops them).
+      mark_interesting_by([&](std::size_t w) {
+        std::uint64_t r = bits[w].run;
+        r &= r >> 1;
+        r &= r >> 2;
+        r &= r >> 4;
+        r &= r >> 8;  // bit i: bits i..i+15 are all run bytes
+        return r & 0x0001000100010001u;
+      });
+    } else if (len == 14) {
+      // The bytes that start 14 run bytes in a row, from a 128-bit window
+      // over two words: the shifts double the length each bit stands for,
+      // 1+1+2+4+6 = 14.
+      mark_interesting_by([&](std::size_t w) {
+        U128 r = bits[w].run;
+        if (w + 1 < words) r |= static_cast<U128>(bits[w + 1].run) << 64;
+        r &= r >> 1;
+        r &= r >> 2;
+        r &= r >> 4;
+        r &= r >> 6;
+        return static_cast<std::uint64_t>(r);
+      });
+    } else {
+      mark_interesting_by([](std::size_t) { return std::uint64_t{0}; });  // no plain type wanted
+    }
   }
 
-  // The shifts double the length each r bit stands for: 1+1+2+4+8+16 = 32
-  // (1+1+2+4+6 = 14). Constant shifts: no loop and no branch per word.
-  template <unsigned... Steps>
-  void mark_interesting_steps() {
+  template <typename LongRuns>
+  void mark_interesting_by(LongRuns long_runs) {
     if (interesting.size() < words) interesting.resize(words);
     const bool ipv6_wanted = want(Type::kIpv6) || want(Type::kIpv6Cidr);
-    for (std::size_t w = 0; w < words; ++w) {
-      using U128 = unsigned __int128;
-      U128 r = 0;
-      if constexpr (sizeof...(Steps) > 0) {
-        r = bits[w].run;
-        if (w + 1 < words) r |= static_cast<U128>(bits[w + 1].run) << 64;
-        ((r &= r >> Steps), ...);
-      }
-      interesting[w] =
-          bits[w].dot | (ipv6_wanted ? ipv6_colons(w) : 0) | static_cast<std::uint64_t>(r);
-    }
+    for (std::size_t w = 0; w < words; ++w)
+      interesting[w] = bits[w].dot | (ipv6_wanted ? ipv6_colons(w) : 0) | long_runs(w);
   }
 
   std::size_t next_interesting(std::size_t i) const {
