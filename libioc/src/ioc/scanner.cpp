@@ -111,13 +111,6 @@ inline std::size_t count_bits(std::uint64_t x) noexcept {
   for (; x != 0; x &= x - 1) ++n;
   return n;
 }
-// Set bits of any word, in constant time (SWAR).
-inline std::size_t popcount(std::uint64_t x) noexcept {
-  x = x - ((x >> 1) & 0x5555555555555555u);
-  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
-}
 inline bool is_alnum(char c) noexcept {
   return (cls(c) & (kAlpha | kDigit)) != 0;
 }
@@ -737,7 +730,7 @@ struct Scanner::Impl {
     const std::uint64_t after = w + 1 < words ? bits[w + 1].colon : 0;
     const U128 r = static_cast<U128>(after) << 64 | c;
     if (static_cast<std::uint64_t>(r & (r >> 1)) != 0) return c;  // "::"
-    if (popcount(c) + popcount(after) < 6) return 0;
+    if (count_bits(c) + count_bits(after) < 6) return 0;
     U128 chain = r;  // bit p: a chain of k colons starts at p
     for (int k = 1; k < 6; ++k)
       chain = r & ((chain >> 1) | (chain >> 2) | (chain >> 3) | (chain >> 4) | (chain >> 5));
