@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "ioc/io/file.hpp"
+#include "ioc/text/ascii.hpp"
 
 namespace ioc::io {
 
@@ -206,6 +207,36 @@ struct LineReader::Impl {
     return false;
   }
 
+  std::uint64_t take_run(LineRun& run, std::size_t max_bytes) {
+    if (failed || !buf || in_split || end == begin) return 0;
+    const char sep = opt.separator;
+    // Records longer than max_line are next()'s: a run shorter than that has none.
+    std::size_t n = std::min({end - begin, max_bytes, opt.max_line});
+    const char* const p = buf.get() + begin;
+    const void* last = memrchr(p, sep, n);
+    if (last == nullptr) return 0;
+    n = static_cast<std::size_t>(static_cast<const char*>(last) - p) + 1;
+    if (sep == '\n') {
+      // A record ending in CR LF loses its CR in next(): the run ends before it.
+      for (const char* cr = static_cast<const char*>(std::memchr(p, '\r', n)); cr != nullptr;
+           cr = static_cast<const char*>(std::memchr(cr + 1, '\r', n - (cr + 1 - p)))) {
+        if (cr + 1 < p + n && cr[1] == '\n') {
+          const void* before = memrchr(p, sep, static_cast<std::size_t>(cr - p));
+          if (before == nullptr) return 0;
+          n = static_cast<std::size_t>(static_cast<const char*>(before) - p) + 1;
+          break;
+        }
+      }
+    }
+    run.text = std::string_view(p, n);
+    run.number = number + 1;
+    run.offset = begin_offset;
+    run.count = text::count_byte(run.text, sep);
+    number += run.count;
+    consume(n);
+    return run.count;
+  }
+
   Result<bool> next(Line& line) {
     if (failed) return false;
     if (!buf) reserve(std::min(opt.chunk_size, max_cap));
@@ -255,6 +286,10 @@ LineReader::~LineReader() = default;
 
 Result<bool> LineReader::next(Line& line) {
   return impl_->next(line);
+}
+
+std::uint64_t LineReader::take_run(LineRun& run, std::size_t max_bytes) {
+  return impl_->take_run(run, max_bytes);
 }
 
 bool LineReader::ready() {

@@ -54,6 +54,19 @@ class InputLoop {
     return callback_(rec);
   }
 
+  // Whole lines at once (InputOptions::line_runs); false when the callback
+  // stops the loop.
+  bool lines(const LineRun& run, bool pause) {
+    diag_.count_read(run.count);
+    Record rec{Source{name_, run.number, run.offset},
+               run.text,
+               nullptr,
+               RecordKind::kLines,
+               pause,
+               run.count};
+    return callback_(rec);
+  }
+
   // A string of a binary input; false when the callback stops the loop.
   bool string(const BinaryString& s) {
     diag_.count_read();
@@ -105,7 +118,13 @@ bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile&
   ro.overlong = Overlong::kSkip;
   LineReader reader(in.fd(), ro, std::move(prefix));
   Line line;
+  const bool runs = options.line_runs > 0 && options.field.empty();
+  LineRun run;
   while (!loop.done()) {
+    if (runs && reader.take_run(run, options.line_runs) > 0) {
+      if (!loop.lines(run, !reader.ready())) return false;
+      continue;
+    }
     auto more = reader.next(line);
     if (!more) {
       diag.io_error(in.name() + ": " + more.error().message);

@@ -404,3 +404,60 @@ TEST_CASE("LineReader tells whether the next line is buffered (a pause in the in
   CHECK_FALSE(*reader.next(line));
   ::close(fds[0]);
 }
+
+TEST_CASE("LineReader hands out runs of whole lines as next() would one by one", "[io]") {
+  // Runs taken whenever there are some, next() otherwise: the lines of the runs,
+  // split at their separators, and next()'s lines must be the reference's, in
+  // order; runs hold no CR LF and no line over max_line.
+  std::mt19937 rng(4242);
+  std::size_t in_runs = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string data;
+    const int n = static_cast<int>(rng() % 400);
+    for (int i = 0; i < n; ++i) {
+      const unsigned r = rng() % 12;
+      data += r < 3 ? '\n' : r < 4 ? '\r' : static_cast<char>('a' + r);
+    }
+    for (std::size_t max_line : {2, 5, 1000}) {
+      for (std::size_t chunk : {1, 3, 16, 4096}) {
+        for (std::size_t max_bytes : {1, 7, 64}) {
+          INFO("data '" << data << "' max_line " << max_line << " chunk " << chunk << " max_bytes "
+                        << max_bytes);
+          const auto opt = options(chunk, max_line);
+          TempInput in(data);
+          LineReader reader(in.fd(), opt);
+          std::vector<Got> got;
+          ioc::io::LineRun run;
+          Line line;
+          while (true) {
+            if (const std::uint64_t count = reader.take_run(run, max_bytes)) {
+              REQUIRE(run.count == count);
+              REQUIRE(run.text.size() <= max_bytes);
+              REQUIRE(run.text.back() == '\n');
+              REQUIRE(run.text.find("\r\n") == std::string_view::npos);
+              std::size_t start = 0;
+              for (std::uint64_t k = 0; k < count; ++k) {
+                const std::size_t end = run.text.find('\n', start);
+                REQUIRE(end != std::string_view::npos);
+                REQUIRE(end - start <= max_line);
+                got.push_back(Got{std::string(run.text.substr(start, end - start)), run.number + k,
+                                  run.offset + start, end - start, false, false});
+                start = end + 1;
+              }
+              REQUIRE(start == run.text.size());
+              in_runs += count;
+              continue;
+            }
+            auto more = reader.next(line);
+            REQUIRE(more.has_value());
+            if (!*more) break;
+            got.push_back(Got{std::string(line.text), line.number, line.offset, line.length,
+                              line.overlong, line.continued});
+          }
+          CHECK(got == reference(data, opt));
+        }
+      }
+    }
+  }
+  CHECK(in_runs > 10000);
+}

@@ -281,3 +281,60 @@ TEST_CASE("for_each_record reads a whole CSV input row by row with a field", "[i
   CHECK(diag.read() == 2);
   CHECK(err.str().empty());
 }
+
+TEST_CASE("for_each_record hands runs of plain lines over as kLines records", "[io]") {
+  // With line_runs, the lines come several to a record where they need no care,
+  // one by one where they do (CR LF, longer than max_line, the last without a
+  // newline): expanded, the same lines with the same numbers and offsets.
+  TempDir dir;
+  std::string data;
+  for (int i = 0; i < 500; ++i) {
+    data += "line " + std::to_string(i) + (i % 37 == 5 ? "\r\n" : "\n");
+    if (i % 101 == 7) data += std::string(300, 'x') + "\n";
+  }
+  data += "no newline";
+  const auto a = dir.file("a.txt", data);
+  const auto b = dir.file("b.txt", "b1\nb2\n");
+  InputOptions plain;
+  plain.paths = {a, b};
+  plain.max_line = 200;
+  plain.chunk_size = 1000;
+  std::ostringstream err1, err2;
+  Diagnostics d1("tool", "ok", err1), d2("tool", "ok", err2);
+  const auto want = collect(plain, d1);
+  InputOptions runs = plain;
+  runs.line_runs = 256;
+  std::vector<Seen> got;
+  std::size_t multi = 0;
+  for_each_record(runs, d2, [&](Record& rec) {
+    if (rec.kind != ioc::io::RecordKind::kLines) {
+      got.push_back(Seen{std::string(rec.source.name), rec.source.line, rec.source.offset,
+                         std::string(rec.text), ""});
+      return true;
+    }
+    REQUIRE(rec.text.size() <= 256);
+    multi += rec.lines > 1;
+    std::size_t start = 0;
+    for (std::uint64_t k = 0; k < rec.lines; ++k) {
+      const std::size_t end = rec.text.find('\n', start);
+      REQUIRE(end != std::string_view::npos);
+      got.push_back(Seen{std::string(rec.source.name), rec.source.line + k,
+                         rec.source.offset + start,
+                         std::string(rec.text.substr(start, end - start)), ""});
+      start = end + 1;
+    }
+    CHECK(start == rec.text.size());
+    return true;
+  });
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("record " << i);
+    CHECK(got[i].name == want[i].name);
+    CHECK(got[i].line == want[i].line);
+    CHECK(got[i].offset == want[i].offset);
+    CHECK(got[i].text == want[i].text);
+  }
+  CHECK(multi > 10);
+  CHECK(err2.str() == err1.str());  // the overlong lines, reported alike
+  CHECK(d2.read() == d1.read());
+}

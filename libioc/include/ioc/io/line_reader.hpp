@@ -54,6 +54,14 @@ struct Line {
   bool continued = false;    ///< kSplit: more windows of the same record follow
 };
 
+/// Several whole records at once (LineReader::take_run).
+struct LineRun {
+  std::string_view text;     ///< the records, each followed by its separator
+  std::uint64_t number = 0;  ///< the first record's number
+  std::uint64_t offset = 0;  ///< the first record's byte offset
+  std::uint64_t count = 0;   ///< how many records `text` holds
+};
+
 class LineReader {
  public:
   /// Reads from `fd`, which the caller keeps open and owns.
@@ -68,6 +76,14 @@ class LineReader {
 
   /// The next record: true and `line` filled, false at end of input, or kIo.
   Result<bool> next(Line& line);
+
+  /// The whole records already buffered after the last one returned, up to
+  /// max_bytes of them, as they stand in the input: what next() would return
+  /// one by one, when it would return them as read. Stops before a record that
+  /// next() treats (one ending in CR LF, one longer than max_line) and before
+  /// one not yet whole; returns 0 when the first is such (call next() for it).
+  /// Reads nothing. `run.text` is valid until the next call.
+  std::uint64_t take_run(LineRun& run, std::size_t max_bytes);
 
   /// Whether a whole next record is buffered, so that next() will not wait for
   /// input. Lets a caller that gathers records hand them on (and flush its

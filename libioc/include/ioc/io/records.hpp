@@ -54,6 +54,7 @@ enum class RecordKind {
   kText,          ///< a line, a field's value or a whole input, as read
   kPrintableRun,  ///< a printable run of a binary input
   kWideString,    ///< a UTF-16LE string of a binary input, as ASCII: 2 × text.size() bytes
+  kLines,         ///< `lines` whole lines, each followed by the separator (line_runs)
 };
 
 struct InputOptions {
@@ -67,6 +68,10 @@ struct InputOptions {
   BinaryInput binary = BinaryInput::kText;  ///< kAuto: binary inputs as strings
   bool wide = false;                        ///< binary inputs: also UTF-16LE strings
   std::size_t chunk_size = 256 * kKiB;      ///< bytes per read(2) (small in tests)
+  /// > 0: lines that need no care (LineReader::take_run) may come as kLines
+  /// records of up to this many bytes, several lines each, without a copy.
+  /// Not with `field`.
+  std::size_t line_runs = 0;
 };
 
 struct Record {
@@ -78,6 +83,8 @@ struct Record {
   /// the last record of a whole input). A consumer that gathers records or
   /// output should hand them on here, so that a followed log shows its hits.
   bool pause = true;
+  /// kLines: how many lines `text` holds; source is the first one's.
+  std::uint64_t lines = 1;
 };
 
 /// Returns false if the callback stopped the loop, true otherwise.
