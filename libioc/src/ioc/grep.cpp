@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <unordered_set>
@@ -12,6 +13,7 @@
 #include "ioc/io/writer.hpp"
 #include "ioc/ioc/embedded.hpp"
 #include "ioc/ioc/refang.hpp"
+#include "ioc/text/ascii.hpp"
 
 namespace ioc::scan {
 
@@ -543,42 +545,57 @@ class LineBlock {
   }
 
   void add(std::string_view line) {
-    starts_.push_back(text_.size());
     text_ += line;
     text_ += '\n';
   }
-  bool empty() const { return starts_.empty(); }
+  bool empty() const { return text_.empty(); }
   std::size_t size() const { return text_.size(); }
 
   // Scans the block (less --public-only and --exclude hits) and calls
-  // each(k, text, at, hits) for every line k, at `at` in `text`, with its hits
-  // (spans in text's coordinates), until `each` returns false; then empties
-  // the block. Returns false when `each` did.
+  // each(k, text, at, hits) for every line k that has hits, at `at` in
+  // `text`, with them (spans in text's coordinates), until `each` returns
+  // false; then empties the block. Returns false when `each` did.
   template <typename Each>
   bool scan(Scanner& scanner, const GrepOptions& o, Each&& each) {
-    std::span<const HitView> hits = scanner.scan_views(text_);
+    const bool go_on = scan(scanner, o, text_, each);
+    text_.clear();
+    return go_on;
+  }
+
+  // The same for lines that stand elsewhere, each followed by '\n' (an
+  // io::RecordKind::kLines record).
+  template <typename Each>
+  bool scan(Scanner& scanner, const GrepOptions& o, std::string_view text, Each&& each) {
+    std::span<const HitView> hits = scanner.scan_views(text);
     if (o.public_only || o.exclude) {
       kept_.assign(hits.begin(), hits.end());
       drop_unwanted(o, kept_);
       hits = kept_;
     }
-    bool go_on = true;
-    std::size_t h = 0;
-    for (std::size_t k = 0; k < starts_.size() && go_on; ++k) {
-      const std::size_t at = starts_[k];
-      const std::size_t end = k + 1 < starts_.size() ? starts_[k + 1] - 1 : text_.size() - 1;
+    // The line of each hit: the newlines before it counted, from the last line
+    // with hits on (no hit spans a newline: Scanner::line_bounded).
+    std::size_t k = 0, at = 0;
+    for (std::size_t h = 0; h < hits.size();) {
+      const std::size_t begin = hits[h].begin;
+      if (const std::size_t newlines = text::count_byte(text.substr(at, begin - at), '\n')) {
+        k += newlines;
+        at = static_cast<std::size_t>(
+                 static_cast<const char*>(memrchr(text.data() + at, '\n', begin - at)) -
+                 text.data()) +
+             1;
+      }
+      const std::size_t end = text.find('\n', begin);  // every line ends with one
       const std::size_t first = h;
       while (h < hits.size() && hits[h].begin <= end) ++h;
-      go_on = each(k, std::string_view(text_), at, hits.subspan(first, h - first));
+      if (!each(k, text, at, hits.subspan(first, h - first))) return false;
+      ++k;
+      at = end + 1;
     }
-    text_.clear();
-    starts_.clear();
-    return go_on;
+    return true;
   }
 
  private:
-  std::string text_;                 // the lines, each followed by '\n'
-  std::vector<std::size_t> starts_;  // where each line begins in text_
+  std::string text_;  // the lines, each followed by '\n'
   std::vector<HitView> kept_;
 };
 
@@ -586,6 +603,8 @@ class LineBlock {
 // sink as a record of its own.
 class LineBlocks {
  public:
+  static constexpr std::size_t kBlock = 32 * 1024;
+
   LineBlocks(Scanner& scanner, Sink& sink, const GrepOptions& o, io::Diagnostics& diag)
       : scanner_(scanner), sink_(sink), o_(o), diag_(diag) {}
 
@@ -612,7 +631,6 @@ class LineBlocks {
     const bool go_on = block_.scan(
         scanner_, o_,
         [&](std::size_t k, std::string_view text, std::size_t at, std::span<const HitView> hits) {
-          if (hits.empty()) return true;
           diag_.count_ok();
           return sink_.record(Source{name_, lines_[k].number, lines_[k].offset}, text, at, false,
                               hits);
@@ -621,8 +639,22 @@ class LineBlocks {
     return go_on;
   }
 
+  // Lines that come several to a record (io::RecordKind::kLines), scanned
+  // where they stand, after the lines gathered before them.
+  bool add_run(const io::Record& rec) {
+    if (!flush()) return false;
+    const bool go_on = block_.scan(
+        scanner_, o_, rec.text,
+        [&](std::size_t k, std::string_view text, std::size_t at, std::span<const HitView> hits) {
+          diag_.count_ok();
+          return sink_.record(Source{rec.source.name, rec.source.line + k, rec.source.offset + at},
+                              text, at, false, hits);
+        });
+    if (rec.pause) sink_.pause();
+    return go_on;
+  }
+
  private:
-  static constexpr std::size_t kBlock = 32 * 1024;
   struct Line {
     std::uint64_t number, offset;
   };
@@ -649,8 +681,11 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
     Scanner scanner(o.scan);
     RecordHits hits;
     const bool blocks = LineBlock::usable(o.scan, input, o);
+    // Lines are scanned where the reader holds them when it can (no copy).
+    if (blocks) input.line_runs = LineBlocks::kBlock;
     LineBlocks lines(scanner, sink, o, diag);
     completed = io::for_each_record(input, diag, [&](io::Record& rec) {
+      if (rec.kind == io::RecordKind::kLines) return lines.add_run(rec);
       if (blocks && rec.kind == io::RecordKind::kText) return lines.add(rec);
       if (!lines.flush()) return false;
       collect_hits(scanner, rec.text, rec.kind, o, /*borrow=*/true, hits);
@@ -709,15 +744,18 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
               continue;
             }
             std::size_t end = k;
-            for (; end < records.size() && records[end].kind == io::RecordKind::kText; ++end)
+            for (; end < records.size() && records[end].kind == io::RecordKind::kText; ++end) {
               block.add(records[end].text);
+              Found& f = found[end];  // reused: cleared here, filled for lines with hits
+              f.rendered.clear();
+              f.count = 0;
+              f.hits.hits = {};
+            }
             block.scan(thread_scanner(), o,
                        [&](std::size_t line, std::string_view text, std::size_t at,
                            std::span<const HitView> hits) {
                          Found& f = found[k + line];
-                         f.rendered.clear();
                          f.count = hits.size();
-                         f.hits.hits = {};
                          render_record(f.rendered, o, tty, records[k + line].source(), false, text,
                                        at, hits);
                          return true;
