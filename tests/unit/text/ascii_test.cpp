@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+
 #include "ioc/text/ascii.hpp"
 
 using namespace ioc::text;
@@ -51,4 +54,31 @@ TEST_CASE("ifind: candidates of both cases, overlaps and bounds", "[text][ascii]
   CHECK(ifind("xxPwSh", "pwsh", 3) == std::string_view::npos);
   CHECK(ifind("pwsh", "pwsh", 5) == std::string_view::npos);
   CHECK(ifind("a1-b", "1-B") == 1);  // first character not a letter
+}
+
+TEST_CASE("count_byte: as std::count, across the 16-byte steps and the 255-step sums",
+          "[text][ascii]") {
+  std::uint64_t seed = 12345;
+  const auto next = [&] {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    return static_cast<unsigned>(seed >> 33);
+  };
+  for (std::size_t size :
+       {0u, 1u, 15u, 16u, 17u, 255u * 16u - 1u, 255u * 16u, 255u * 16u + 33u, 10000u}) {
+    for (unsigned density : {0u, 1u, 50u, 100u}) {
+      std::string s(size, 'a');
+      for (char& c : s)
+        if (next() % 100 < density) c = '\n';
+      if (density == 0 && size > 0) s.back() = '\n';
+      INFO("size " << size << " density " << density);
+      CHECK(ioc::text::count_byte(s, '\n') ==
+            static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')));
+      CHECK(ioc::text::count_byte(s, 'a') ==
+            static_cast<std::size_t>(std::count(s.begin(), s.end(), 'a')));
+    }
+  }
+  // All 255 lanes full in every lane: the per-lane counts must not wrap.
+  const std::string all(255 * 16 * 3, '\n');
+  CHECK(ioc::text::count_byte(all, '\n') == all.size());
+  CHECK(ioc::text::count_byte(std::string(300, '\xff'), '\xff') == 300);
 }

@@ -50,16 +50,21 @@ inline void lower_ascii_copy(char* out, const char* in, std::size_t n) noexcept 
 }
 
 /// How many bytes of s are c: 16 at a time where SSE2 is there (line
-/// counting over blocks of text, where most 16-byte steps hold none).
+/// counting over blocks of text), with per-lane counts summed every 255 steps.
 inline std::size_t count_byte(std::string_view s, char c) noexcept {
   std::size_t n = 0, i = 0;
 #if defined(__SSE2__)
-  const __m128i k = _mm_set1_epi8(c);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, k))); m != 0;
-         m &= m - 1)
-      ++n;
+  const __m128i k = _mm_set1_epi8(c), zero = _mm_setzero_si128();
+  while (i + 16 <= s.size()) {
+    __m128i lanes = zero;  // each byte: matches in its lane so far (at most 255)
+    const std::size_t steps = std::min<std::size_t>((s.size() - i) / 16, 255);
+    for (std::size_t step = 0; step < steps; ++step, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, k));  // a match is -1
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, zero);  // two 64-bit sums of eight lanes
+    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+         static_cast<std::size_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
   }
 #endif
   for (; i < s.size(); ++i) n += s[i] == c;
