@@ -273,8 +273,8 @@ struct Scanner::Impl {
   // The lower-cased ASCII of [b, e) as a hit's value (hashes).
   void add_lower(Type type, std::size_t b, std::size_t e) {
     const std::size_t at = values.size();
-    values.resize(at + (e - b));
-    text::lower_ascii_copy(values.data() + at, t.data() + b, e - b);
+    values.append(t.data() + b, e - b);  // appended, then lower-cased in place: no zero fill
+    text::lower_ascii_copy(values.data() + at, values.data() + at, e - b);
     add_from(type, at, b, e);
   }
 
@@ -506,14 +506,13 @@ struct Scanner::Impl {
       if (end < t.size() && (t[end] == '/' || t[end] == '?' || t[end] == '#'))
         while (end < t.size() && !(cls(t[end]) & kUrlStop)) ++end;
       end = trim_url_end(s, host_e, end);
-      // Scheme and host lower-cased; userinfo and the rest as written.
+      // Scheme and host lower-cased (in place); userinfo and the rest as written.
       const std::size_t at = values.size();
-      values.resize(at + (end - s));
+      values.append(t.data() + s, end - s);
       char* out = values.data() + at;
-      text::lower_ascii_copy(out, t.data() + s, a - s);                                // scheme://
-      std::memcpy(out + (a - s), t.data() + a, host_b - a);                            // userinfo@
-      text::lower_ascii_copy(out + (host_b - s), t.data() + host_b, host_e - host_b);  // host
-      std::memcpy(out + (host_e - s), t.data() + host_e, end - host_e);
+      text::lower_ascii_copy(out, out, a - s);  // scheme://
+      char* host = out + (host_b - s);
+      text::lower_ascii_copy(host, host, host_e - host_b);
       add_from(Type::kUrl, at, s, end);
       covered.push_back({s, end});
       if (opt.derived) derived_host(host_type, host_value, host_b, host_e);
@@ -594,9 +593,8 @@ struct Scanner::Impl {
       while (de > k + 1 && (t[de - 1] == '.' || t[de - 1] == '-')) --de;
       if (de == k + 1) continue;
       const std::size_t at = values.size();
-      values.resize(at + (k - lb) + 1);
-      text::lower_ascii_copy(values.data() + at, t.data() + lb, k - lb);
-      values.back() = '@';
+      values.append(t.data() + lb, k - lb + 1);  // the local part and its '@'
+      text::lower_ascii_copy(values.data() + at, values.data() + at, k - lb);
       if (!domain_value(sub(k + 1, de - k - 1), opt.unicode)) {
         values.resize(at);
         continue;

@@ -263,8 +263,9 @@ constexpr std::array<char, 256> make_host_bytes() {
 }
 constexpr auto kHostByte = make_host_bytes();
 
-// kHostByte over n ASCII bytes, eight at a time: writes them to `out` and
-// returns false when one has no host byte (is not a letter, digit, '-' or '.').
+// kHostByte over n ASCII bytes, eight at a time: writes them to `out` (which
+// may be `in`) and returns false when one has no host byte (is not a letter,
+// digit, '-' or '.').
 bool host_bytes(const char* in, std::size_t n, char* out) noexcept {
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::size_t i = 0;
@@ -316,9 +317,9 @@ bool canonical_domain_into(std::string_view s, const DomainOptions& options, std
     // (the same rules as valid_label).
     if (s.size() > 253) return false;
     const std::size_t n = s.size();
-    out.resize(at + n);
+    out.append(s.data(), n);  // then checked and lower-cased in place: no zero fill
     char* name = out.data() + at;
-    if (!host_bytes(s.data(), n, name)) return fail();
+    if (!host_bytes(name, n, name)) return fail();
     for (std::size_t label_b = 0;;) {
       std::size_t label_e = label_b;
       while (label_e < n && name[label_e] != '.') ++label_e;  // labels are short

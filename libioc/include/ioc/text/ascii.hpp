@@ -34,7 +34,7 @@ constexpr std::uint64_t ascii_bytes_in(std::uint64_t w, unsigned char lo,
 }
 
 /// Copies n bytes from `in` to `out` with ASCII letters lower-cased; other
-/// bytes (UTF-8 included) unchanged. Eight bytes at a time.
+/// bytes (UTF-8 included) unchanged. Eight bytes at a time; `out` may be `in`.
 inline void lower_ascii_copy(char* out, const char* in, std::size_t n) noexcept {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   std::size_t i = 0;
