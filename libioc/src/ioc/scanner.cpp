@@ -82,6 +82,7 @@ enum : std::uint16_t {
   kUrlStop = 64,
   kDot = 128,
   kColon = 256,
+  kUrlTrail = 512,  // punctuation trimmed off the end of a URL
 };
 
 constexpr std::array<std::uint16_t, 256> make_classes() {
@@ -97,6 +98,7 @@ constexpr std::array<std::uint16_t, 256> make_classes() {
   for (int c = 0; c <= 0x20; ++c) t[c] |= kUrlStop;
   for (unsigned char c : {'\x7f', '"', '\'', '<', '>', '`', '\\', '^', '{', '}', '|'})
     t[c] |= kUrlStop;
+  for (unsigned char c : {'.', ',', ';', ':', '!', '?', '*', '\''}) t[c] |= kUrlTrail;
   return t;
 }
 constexpr auto kClass = make_classes();
@@ -461,10 +463,7 @@ struct Scanner::Impl {
       if (!known_scheme(scheme)) continue;
       // Authority: up to the first '/', '?', '#' or stop byte, at most 512 bytes.
       const std::size_t a = k + 3;
-      std::size_t i = a;
-      while (i < t.size() && i - a <= 512 && !(cls(t[i]) & kUrlStop) && t[i] != '/' &&
-             t[i] != '?' && t[i] != '#')
-        ++i;
+      std::size_t i = url_stop<true>(a, std::min(t.size(), a + 513));
       if (i - a > 512 || i == a) continue;
       std::string_view auth = sub(a, i - a);
       std::size_t host_b = a;
@@ -504,7 +503,7 @@ struct Scanner::Impl {
       if (p != i) i = p;  // junk after the host: the URL ends there
       std::size_t end = i;
       if (end < t.size() && (t[end] == '/' || t[end] == '?' || t[end] == '#'))
-        while (end < t.size() && !(cls(t[end]) & kUrlStop)) ++end;
+        end = url_stop<false>(end, t.size());
       end = trim_url_end(s, host_e, end);
       // Scheme and host lower-cased (in place); userinfo and the rest as written.
       const std::size_t at = values.size();
@@ -520,11 +519,39 @@ struct Scanner::Impl {
     }
   }
 
+  // The first URL stop byte (kUrlStop; with `authority` also '/', '?', '#') in
+  // [i, limit), or limit. 16 bytes at a time where SSE2 is there.
+  template <bool authority>
+  std::size_t url_stop(std::size_t i, std::size_t limit) const {
+#if defined(__SSE2__)
+    const auto eq = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    for (; i + 16 <= limit; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+      const __m128i braces = _mm_sub_epi8(v, _mm_set1_epi8('{'));  // "{|}"
+      __m128i stop =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v),
+                                    _mm_cmpeq_epi8(_mm_min_epu8(braces, _mm_set1_epi8(2)), braces)),
+                       _mm_or_si128(_mm_or_si128(eq(v, '\x7f'), eq(v, '"')),
+                                    _mm_or_si128(eq(v, '\''), eq(v, '<'))));
+      stop = _mm_or_si128(stop, _mm_or_si128(_mm_or_si128(eq(v, '>'), eq(v, '`')),
+                                             _mm_or_si128(eq(v, '\\'), eq(v, '^'))));
+      if constexpr (authority)
+        stop = _mm_or_si128(stop, _mm_or_si128(eq(v, '/'), _mm_or_si128(eq(v, '?'), eq(v, '#'))));
+      if (const int m = _mm_movemask_epi8(stop); m != 0)
+        return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+    }
+#endif
+    for (; i < limit; ++i)
+      if ((cls(t[i]) & kUrlStop) || (authority && (t[i] == '/' || t[i] == '?' || t[i] == '#')))
+        return i;
+    return limit;
+  }
+
   std::size_t trim_url_end(std::size_t s, std::size_t host_e, std::size_t end) const {
     // Brackets are counted only when one could be trimmed: the URL ends in
     // ')' or ']', possibly before trailing punctuation.
     std::size_t last = end;
-    while (last > host_e && std::strchr(".,;:!?*'", t[last - 1]) != nullptr) --last;
+    while (last > host_e && (cls(t[last - 1]) & kUrlTrail)) --last;
     long round = 0, square = 0;
     if (last > host_e && (t[last - 1] == ')' || t[last - 1] == ']')) {
       for (std::size_t i = s; i < end; ++i) {
@@ -536,7 +563,7 @@ struct Scanner::Impl {
     }
     while (end > host_e) {
       const char c = t[end - 1];
-      if (std::strchr(".,;:!?*'", c) != nullptr) {
+      if (cls(c) & kUrlTrail) {
         --end;
       } else if (c == ')' && round < 0) {
         ++round;

@@ -558,3 +558,43 @@ TEST_CASE("scanner: runs passed over for their colons hold nothing", "[ioc][scan
   }
   CHECK(v6 > 300);  // the atoms make addresses often, some without "::"
 }
+
+TEST_CASE("scanner: a URL ends at the first stop byte, wherever the 16-byte steps fall",
+          "[ioc][scanner]") {
+  // Stop bytes: controls and space, DEL, and " ' < > ` \ ^ { | }. The host is
+  // long enough for the authority to be searched 16 bytes at a time too.
+  const auto stop = [](unsigned c) {
+    return c <= 0x20 || c == 0x7f ||
+           std::string_view("\"'<>`\\^{|}").find(static_cast<char>(c)) != std::string_view::npos;
+  };
+  const std::string head = "http://sub1.sub2.sub3.example.com/";
+  for (std::size_t pad = 0; pad < 32; ++pad) {
+    for (std::size_t k : {0u, 5u, 17u, 40u}) {
+      for (unsigned b = 1; b < 256; ++b) {
+        const std::string path(k, 'x');
+        const std::string text = std::string(pad, ' ') + head + path + static_cast<char>(b) + "yz";
+        std::vector<std::string> urls;
+        for (const Hit& h : ioc::scan::scan_text(text))
+          if (h.type == Type::kUrl) urls.push_back(h.value);
+        INFO("pad " << pad << " path " << k << " byte " << b);
+        REQUIRE(urls.size() == 1);
+        CHECK(urls[0] ==
+              head + path + (stop(b) ? "" : std::string(1, static_cast<char>(b)) + "yz"));
+      }
+    }
+  }
+  // The authority ends at '/', '?' or '#' too, and at most 512 bytes on.
+  for (std::size_t pad = 0; pad < 20; ++pad)
+    for (const char* end : {"/a", "?q=1", "#frag", " rest"}) {
+      const std::string text = std::string(pad, ' ') + "https://a-long-host-name.example.org" + end;
+      std::vector<std::string> urls;
+      for (const Hit& h : ioc::scan::scan_text(text))
+        if (h.type == Type::kUrl) urls.push_back(h.value);
+      REQUIRE(urls.size() == 1);
+      CHECK(urls[0] == text.substr(pad, end[0] == ' ' ? text.size() - pad - 5 : std::string::npos));
+    }
+  const std::string label(60, 'a');
+  std::string host;
+  for (int i = 0; i < 9; ++i) host += label + ".";
+  CHECK(found("http://" + host + "com/x").empty());  // an authority of 549 bytes
+}
