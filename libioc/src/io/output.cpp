@@ -10,12 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "ioc/core/limits.hpp"
-
 namespace ioc::io {
 namespace {
-
-constexpr std::size_t kBufferSize = 64 * kKiB;
 
 // Writes all of [p, p + n) to `fd`; returns 0, or the errno that stopped it.
 int write_fully(int fd, const char* p, std::size_t n) {
@@ -50,23 +46,19 @@ void ignore_sigpipe() {
 Output::Output(int fd, Buffering buffering)
     : fd_(fd),
       tty_(::isatty(fd) == 1),
-      line_buffered_(buffering == Buffering::kLine || (buffering == Buffering::kAuto && tty_)) {
-  buf_.reserve(kBufferSize);
-}
+      line_buffered_(buffering == Buffering::kLine || (buffering == Buffering::kAuto && tty_)),
+      buf_(new char[kBufferSize]) {}
 
 Output::~Output() {
   flush();
 }
 
-void Output::write(std::string_view bytes) {
+void Output::write_slow(std::string_view bytes) {
   if (broken_pipe_ || failed_) return;
-  if (buf_.size() + bytes.size() <= kBufferSize) {
-    buf_.append(bytes);
-    return;
-  }
   if (!flush()) return;
   if (bytes.size() < kBufferSize) {
-    buf_.append(bytes);
+    std::memcpy(buf_.get(), bytes.data(), bytes.size());
+    used_ = bytes.size();
     return;
   }
   // Large writes bypass the buffer.
@@ -79,10 +71,10 @@ void Output::write(std::string_view bytes) {
   }
 }
 
-void Output::put(char c) {
+void Output::put_slow(char c) {
   if (broken_pipe_ || failed_) return;
-  if (buf_.size() >= kBufferSize && !flush()) return;
-  buf_.push_back(c);
+  if (!flush()) return;
+  buf_[used_++] = c;
 }
 
 void Output::end_record(char terminator) {
@@ -92,11 +84,11 @@ void Output::end_record(char terminator) {
 
 bool Output::flush() {
   if (broken_pipe_ || failed_) {
-    buf_.clear();
+    used_ = 0;
     return false;
   }
-  const int err = write_fully(fd_, buf_.data(), buf_.size());
-  buf_.clear();
+  const int err = write_fully(fd_, buf_.get(), used_);
+  used_ = 0;
   if (err == 0) return true;
   if (err == EPIPE) {
     broken_pipe_ = true;

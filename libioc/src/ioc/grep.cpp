@@ -335,17 +335,11 @@ class Sink {
   bool record(const Source& src, std::string_view text, std::size_t at, bool field_mode,
               std::span<const HitView> hits) {
     if (values_only_) {  // the default: what render_hit writes, without its switches
-      std::size_t size = 0;
-      for (const HitView& h : hits) size += h.value.size() + 1;
-      const std::size_t at = buf_.size();
-      buf_.resize(at + size);
-      char* p = buf_.data() + at;
       for (const HitView& h : hits) {
-        p = put(p, h.value);
-        *p++ = o_.terminator;
+        out_.write(h.value);
+        out_.put(o_.terminator);
       }
       any_ += hits.size();
-      flush_buffer();
       return !out_.broken_pipe();
     }
     std::size_t written = 0;

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,8 +34,21 @@ class Output {
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
-  void write(std::string_view bytes);
-  void put(char c);
+  void write(std::string_view bytes) {
+    if (used_ + bytes.size() <= kBufferSize && !broken_pipe_ && !failed_) {  // most writes
+      std::memcpy(buf_.get() + used_, bytes.data(), bytes.size());
+      used_ += bytes.size();
+      return;
+    }
+    write_slow(bytes);
+  }
+  void put(char c) {
+    if (used_ < kBufferSize && !broken_pipe_ && !failed_) {
+      buf_[used_++] = c;
+      return;
+    }
+    put_slow(c);
+  }
   /// Writes `terminator` and ends a record (a flush point when line-buffered).
   void end_record(char terminator = '\n');
   /// Writes out the buffer; false if a write failed (see broken_pipe/failed).
@@ -45,13 +60,18 @@ class Output {
   const std::string& error() const noexcept { return error_; }
 
  private:
+  static constexpr std::size_t kBufferSize = 64 * 1024;
+  void write_slow(std::string_view bytes);
+  void put_slow(char c);
+
   int fd_;
   bool tty_;
   bool line_buffered_;
   bool broken_pipe_ = false;
   bool failed_ = false;
   std::string error_;
-  std::string buf_;
+  std::unique_ptr<char[]> buf_;  // kBufferSize bytes, used_ of them written
+  std::size_t used_ = 0;
 };
 
 /// Bytes made safe for a terminal: printable UTF-8, '\t' and '\n' pass; other
