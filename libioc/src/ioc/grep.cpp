@@ -13,7 +13,6 @@
 #include "ioc/io/writer.hpp"
 #include "ioc/ioc/embedded.hpp"
 #include "ioc/ioc/refang.hpp"
-#include "ioc/text/ascii.hpp"
 
 namespace ioc::scan {
 
@@ -566,24 +565,19 @@ class LineBlock {
       drop_unwanted(o, kept_);
       hits = kept_;
     }
-    // The line of each hit: the newlines before it counted, from the last line
-    // with hits on (no hit spans a newline: Scanner::line_bounded).
-    std::size_t k = 0, at = 0;
+    // Line k is text[at, end); no hit spans a newline (Scanner::line_bounded).
+    // Most lines of a log have hits: they are walked, not counted.
+    std::size_t k = 0, at = 0, end = text.find('\n');  // every line ends with one
     for (std::size_t h = 0; h < hits.size();) {
       const std::size_t begin = hits[h].begin;
-      if (const std::size_t newlines = text::count_byte(text.substr(at, begin - at), '\n')) {
-        k += newlines;
-        at = static_cast<std::size_t>(
-                 static_cast<const char*>(memrchr(text.data() + at, '\n', begin - at)) -
-                 text.data()) +
-             1;
+      while (end < begin) {
+        ++k;
+        at = end + 1;
+        end = text.find('\n', at);
       }
-      const std::size_t end = text.find('\n', begin);  // every line ends with one
       const std::size_t first = h;
       while (h < hits.size() && hits[h].begin <= end) ++h;
       if (!each(k, text, at, hits.subspan(first, h - first))) return false;
-      ++k;
-      at = end + 1;
     }
     return true;
   }
