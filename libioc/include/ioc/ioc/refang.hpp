@@ -66,6 +66,14 @@ struct Refanged {
     /// it overlaps a change. The cursor stays at `begin`.
     bool map(std::size_t& begin, std::size_t& end) {
       const std::vector<Change>& c = r_->changes;
+      // Most spans lie between the changes the cursor stands at, where raw
+      // offsets are text offsets plus what the changes before took away.
+      if ((k_ == c.size() || end <= c[k_].begin) && (k_ == 0 || c[k_ - 1].end <= begin)) {
+        const std::size_t shift = k_ == 0 ? 0 : c[k_ - 1].raw_end - c[k_ - 1].end;
+        begin += shift;
+        end += shift;
+        return false;
+      }
       const std::size_t k = seek(begin);
       const bool overlaps = k < c.size() && c[k].begin < end;
       std::size_t k_end = k;  // seek(end), from here: end >= begin
