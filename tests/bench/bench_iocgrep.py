@@ -9,7 +9,8 @@
                            types (no refanging, no TLD check, no canonical forms)
   * grep -oE IPV4          GNU grep with the IPv4 regex (on the first tenth only: slow)
   * CyberChef extract-ip   (node chef.mjs) on the first 20 MB, when CYBERCHEF_DIR is set
-Then pathological single lines (each must take milliseconds: the scanner is
+Then iocgrep and rg on real logs (the corpus's OTRF Empire exports, when
+../shared/corpus is there), pathological single lines (each must take milliseconds: the scanner is
 linear), and iocgrep's peak RSS at the full input and a tenth of it (memory
 does not grow with the input). Prints seconds, MB/s and peak RSS. Not a test:
 run by hand on a Release build.
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +120,25 @@ def main() -> None:
             row("CyberChef extract-ip (20 MB)", f"node {chef} extract-ip", sub, sub.stat().st_size)
         t, peak_tenth, _ = measure(f"{iocgrep}", tenth)
         print(f"iocgrep peak RSS on a tenth of the input: {peak_tenth / 1024:.1f} MB")
+
+        # Real logs: the corpus's OTRF Empire Sysmon/Security exports (JSON lines),
+        # when ../shared/corpus is there.
+        otrf = ROOT.parent / "shared" / "corpus" / "sysmon" / "otrf"
+        zips = sorted(otrf.glob("*.zip")) if otrf.is_dir() else []
+        if zips:
+            real = Path(tmp) / "otrf.json"
+            with real.open("wb") as out:
+                for z in zips:
+                    with zipfile.ZipFile(z) as archive:
+                        for member in archive.namelist():
+                            if member.endswith(".json"):
+                                out.write(archive.read(member))
+            real_size = real.stat().st_size
+            print(f"\ninput: the corpus's OTRF Empire logs ({len(zips)} exports, JSON lines), "
+                  f"{real_size / 1e6:.1f} MB")
+            row("iocgrep (default types)", f"{iocgrep}", real, real_size)
+            if shutil.which("rg"):
+                row("rg -o IPV4", f"rg -o {shlex.quote(IPV4)}", real, real_size)
 
         print("\npathological single lines (iocgrep --all):")
         cases = {
