@@ -694,6 +694,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
       RecordHits hits;
       std::string rendered;
       std::size_t count = 0;
+      std::size_t lines = 0;  // kLines: lines with hits
     };
     const bool render = streaming(o);
     const bool tty = out.is_tty();
@@ -722,10 +723,32 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
     // Rendered output of text lines: each run of them in a batch is scanned
     // as one block (LineBlock, on a worker), and each line gets its own hits.
     const bool blocks = render && LineBlock::usable(o.scan, input, o);
+    // Runs of lines come as one record each (no copy per line on the reading
+    // thread); a worker scans one and renders each of its lines with hits.
+    if (blocks) input.line_runs = LineBlocks::kBlock;
     std::function<void(std::span<io::OwnedRecord>, std::span<Found>)> work_batch =
         [&](std::span<io::OwnedRecord> records, std::span<Found> found) {
           thread_local LineBlock block;
           for (std::size_t k = 0; k < records.size();) {
+            if (records[k].kind == io::RecordKind::kLines) {
+              const io::OwnedRecord& rec = records[k];
+              Found& f = found[k];
+              f.rendered.clear();
+              f.count = f.lines = 0;
+              f.hits.hits = {};
+              block.scan(thread_scanner(), o, std::string_view(rec.text),
+                         [&](std::size_t line, std::string_view text, std::size_t at,
+                             std::span<const HitView> hits) {
+                           f.count += hits.size();
+                           ++f.lines;
+                           render_record(f.rendered, o, tty,
+                                         Source{rec.source_name, rec.line + line, rec.offset + at},
+                                         false, text, at, hits);
+                           return true;
+                         });
+              ++k;
+              continue;
+            }
             if (!blocks || records[k].kind != io::RecordKind::kText) {
               work(records[k], found[k]);
               ++k;
@@ -753,7 +776,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
         };
     std::function<bool(io::OwnedRecord&, Found&)> emit = [&](io::OwnedRecord& rec, Found& f) {
       if (f.count == 0) return true;
-      diag.count_ok();
+      diag.count_ok(rec.kind == io::RecordKind::kLines ? f.lines : 1);
       if (render) return sink.write_rendered(f.rendered, f.count);
       return sink.record(rec.source(), rec.text, 0, field_mode, f.hits.hits);
     };

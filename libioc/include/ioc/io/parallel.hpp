@@ -48,6 +48,7 @@ struct OwnedRecord {
   std::string text;
   std::optional<nlohmann::ordered_json> fields;  ///< with --field
   RecordKind kind = RecordKind::kText;
+  std::uint64_t lines = 1;  ///< kLines: how many lines `text` holds
 
   Source source() const { return Source{source_name, line, offset}; }
 };
@@ -85,6 +86,7 @@ bool parallel_batches(const InputOptions& input, Diagnostics& diag, const Parall
     else
       o.fields.reset();
     o.kind = r.kind;
+    o.lines = r.lines;
   };
   if (opt.jobs <= 1) {
     OwnedRecord o;
