@@ -65,21 +65,25 @@ class TempInput {
   int fd_ = -1;
 };
 
+// reader.next() into `got`; false at the end of input.
+bool read_next(LineReader& reader, std::vector<Got>& got) {
+  Line line;
+  auto more = reader.next(line);
+  REQUIRE(more.has_value());
+  if (!*more) return false;
+  got.push_back(Got{std::string(line.text), line.number, line.offset, line.length, line.overlong,
+                    line.continued});
+  return true;
+}
+
 std::vector<Got> read_all_lines(const std::string& data, LineReaderOptions opt,
                                 std::uint64_t* bytes = nullptr) {
   TempInput in(data);
   LineReader reader(in.fd(), opt);
   std::vector<Got> out;
-  Line line;
-  while (true) {
-    auto more = reader.next(line);
-    REQUIRE(more.has_value());
-    if (!*more) break;
-    out.push_back(Got{std::string(line.text), line.number, line.offset, line.length, line.overlong,
-                      line.continued});
-    REQUIRE(out.size() < 100000);
-  }
+  while (read_next(reader, out)) REQUIRE(out.size() < 100000);
   // End of input is sticky.
+  Line line;
   auto again = reader.next(line);
   REQUIRE(again.has_value());
   CHECK_FALSE(*again);
@@ -353,14 +357,7 @@ TEST_CASE("LineReader returns a peeked prefix first, as if read from the descrip
         TempInput in(data.substr(cut));
         LineReader reader(in.fd(), opt, data.substr(0, cut));
         std::vector<Got> got;
-        Line line;
-        while (true) {
-          auto more = reader.next(line);
-          REQUIRE(more.has_value());
-          if (!*more) break;
-          got.push_back(Got{std::string(line.text), line.number, line.offset, line.length,
-                            line.overlong, line.continued});
-        }
+        while (read_next(reader, got)) continue;
         CHECK(got == reference(data, opt));
         CHECK(reader.bytes_read() == data.size());
       }
@@ -428,7 +425,6 @@ TEST_CASE("LineReader hands out runs of whole lines as next() would one by one",
           LineReader reader(in.fd(), opt);
           std::vector<Got> got;
           ioc::io::LineRun run;
-          Line line;
           while (true) {
             if (const std::uint64_t count = reader.take_run(run, max_bytes)) {
               REQUIRE(run.count == count);
@@ -448,11 +444,7 @@ TEST_CASE("LineReader hands out runs of whole lines as next() would one by one",
               in_runs += count;
               continue;
             }
-            auto more = reader.next(line);
-            REQUIRE(more.has_value());
-            if (!*more) break;
-            got.push_back(Got{std::string(line.text), line.number, line.offset, line.length,
-                              line.overlong, line.continued});
+            if (!read_next(reader, got)) break;
           }
           CHECK(got == reference(data, opt));
         }
