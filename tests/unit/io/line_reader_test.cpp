@@ -65,6 +65,18 @@ class TempInput {
   int fd_ = -1;
 };
 
+// Random text of fewer than `length` bytes: of every `kinds` bytes, on
+// average `newlines` are '\n', one is '\r' and the rest letters.
+std::string random_text(std::mt19937& rng, unsigned length, unsigned kinds, unsigned newlines) {
+  std::string data;
+  const int n = static_cast<int>(rng() % length);
+  for (int i = 0; i < n; ++i) {
+    const unsigned r = rng() % kinds;
+    data += r < newlines ? '\n' : r < newlines + 1 ? '\r' : static_cast<char>('a' + r);
+  }
+  return data;
+}
+
 // reader.next() into `got`; false at the end of input.
 bool read_next(LineReader& reader, std::vector<Got>& got) {
   Line line;
@@ -266,12 +278,7 @@ TEST_CASE("LineReader splits overlong lines into windows", "[io]") {
 TEST_CASE("LineReader matches a reference on random input for both overlong modes", "[io]") {
   std::mt19937 rng(777);
   for (int round = 0; round < 40; ++round) {
-    std::string data;
-    const int n = static_cast<int>(rng() % 60);
-    for (int i = 0; i < n; ++i) {
-      const unsigned r = rng() % 10;
-      data += r < 4 ? '\n' : r < 5 ? '\r' : static_cast<char>('a' + r);
-    }
+    const std::string data = random_text(rng, 60, 10, 4);
     for (std::size_t max_line : {1, 2, 3, 5}) {
       for (std::size_t chunk : {1, 2, 3, 4, 9}) {
         for (Overlong mode : {Overlong::kSkip, Overlong::kSplit}) {
@@ -409,12 +416,7 @@ TEST_CASE("LineReader hands out runs of whole lines as next() would one by one",
   std::mt19937 rng(4242);
   std::size_t in_runs = 0;
   for (int round = 0; round < 300; ++round) {
-    std::string data;
-    const int n = static_cast<int>(rng() % 400);
-    for (int i = 0; i < n; ++i) {
-      const unsigned r = rng() % 12;
-      data += r < 3 ? '\n' : r < 4 ? '\r' : static_cast<char>('a' + r);
-    }
+    const std::string data = random_text(rng, 400, 12, 3);
     for (std::size_t max_line : {2, 5, 1000}) {
       for (std::size_t chunk : {1, 3, 16, 4096}) {
         for (std::size_t max_bytes : {1, 7, 64}) {
