@@ -263,28 +263,44 @@ constexpr std::array<char, 256> make_host_bytes() {
 }
 constexpr auto kHostByte = make_host_bytes();
 
-// kHostByte over n ASCII bytes, eight at a time: writes them to `out` (which
-// may be `in`) and returns false when one has no host byte (is not a letter,
-// digit, '-' or '.').
-bool host_bytes(const char* in, std::size_t n, char* out) noexcept {
+// An ASCII host name in place: its bytes checked (kHostByte: letters, digits,
+// '-', '.') and lower-cased eight at a time, and its labels as they end at
+// the dots found on the way (the same rules as valid_label). Sets the number
+// of labels and where the last begins; false when it is no host name.
+bool ascii_host_labels(char* name, std::size_t n, std::size_t& labels,
+                       std::size_t& last_b) noexcept {
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t label_b = 0;
+  labels = 0;
+  const auto label_ends = [&](std::size_t e) {
+    const std::size_t len = e - label_b;
+    if (len == 0 || len > 63 || name[label_b] == '-' || name[e - 1] == '-') return false;
+    ++labels;
+    last_b = label_b;
+    label_b = e + 1;
+    return true;
+  };
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t w;
-    std::memcpy(&w, in + i, 8);
+    std::memcpy(&w, name + i, 8);
+    if ((w & kHigh) != 0) return false;  // ascii_bytes_in needs ASCII bytes
     const std::uint64_t upper = text::ascii_bytes_in(w, 'A', 'Z');
     const std::uint64_t ok = upper | text::ascii_bytes_in(w, 'a', 'z') |
                              text::ascii_bytes_in(w, '0', '9') | text::ascii_bytes_in(w, '-', '.');
     if (ok != kHigh) return false;
     w |= upper >> 2;  // 'A' -> 'a'
-    std::memcpy(out + i, &w, 8);
+    std::memcpy(name + i, &w, 8);
+    for (std::uint64_t dots = text::ascii_bytes_in(w, '.', '.'); dots != 0; dots &= dots - 1)
+      if (!label_ends(i + static_cast<std::size_t>(__builtin_ctzll(dots)) / 8)) return false;
   }
   for (; i < n; ++i) {
-    const char m = kHostByte[static_cast<unsigned char>(in[i])];
+    const char m = kHostByte[static_cast<unsigned char>(name[i])];
     if (m == 0) return false;
-    out[i] = m;
+    name[i] = m;
+    if (m == '.' && !label_ends(i)) return false;
   }
-  return true;
+  return label_ends(n);
 }
 
 bool all_ascii(std::string_view s) noexcept {
@@ -309,29 +325,23 @@ bool canonical_domain_into(std::string_view s, const DomainOptions& options, std
     out.resize(at);
     return false;
   };
-  const bool ascii = all_ascii(s);
   std::size_t labels = 0;
   std::size_t tld_b = 0, tld_size = 0;  // the last label, in `out` from `at`
-  if (ascii) {
-    // Lower-case into `out` and check the bytes (kHostByte), then each label
-    // (the same rules as valid_label).
-    if (s.size() > 253) return false;
-    const std::size_t n = s.size();
-    out.append(s.data(), n);  // then checked and lower-cased in place: no zero fill
-    char* name = out.data() + at;
-    if (!host_bytes(name, n, name)) return fail();
-    for (std::size_t label_b = 0;;) {
-      std::size_t label_e = label_b;
-      while (label_e < n && name[label_e] != '.') ++label_e;  // labels are short
-      const std::size_t len = label_e - label_b;
-      if (len == 0 || len > 63 || name[label_b] == '-' || name[label_e - 1] == '-') return fail();
-      ++labels;
-      tld_b = label_b;
-      tld_size = len;
-      if (label_e == n) break;
-      label_b = label_e + 1;
+  // Most names are ASCII host names: checked and lower-cased in `out` at once.
+  bool ascii = false;
+  if (s.size() <= 253) {
+    out.append(s.data(), s.size());  // then checked and lower-cased in place
+    ascii = ascii_host_labels(out.data() + at, s.size(), labels, tld_b);
+    if (ascii) {
+      tld_size = s.size() - tld_b;
+    } else {
+      out.resize(at);
+      if (all_ascii(s)) return false;  // ASCII, and no host name
     }
-  } else {
+  } else if (all_ascii(s)) {
+    return false;
+  }
+  if (!ascii) {
     auto a = idna_convert(s, true);
     if (!a || a->empty() || a->size() > 253) return false;
     for (std::size_t i = 0; i <= a->size();) {

@@ -342,4 +342,21 @@ TEST_CASE("validate: ASCII host bytes eight at a time agree with the byte rules"
   for (std::size_t len = 60; len <= 66; ++len)
     CHECK(canonical_domain("a." + std::string(len, 'Q') + ".com").has_value() == (len <= 63));
   CHECK(canonical_domain("a.b.c.d.e.f.g.h.i.j.k.l.com") == "a.b.c.d.e.f.g.h.i.j.k.l.com");
+  // A byte >= 0x80 at any position goes the IDN way: a lone lead or
+  // continuation byte is no name; "é" (C3 A9) makes an A-label.
+  for (std::size_t pos = 0; pos < base.size(); ++pos) {
+    for (const char* high : {"\xC4", "\x80", "\xFF", "\xC3\xA9"}) {
+      std::string host = base + ".example.com";
+      host.replace(pos, 1, high);
+      INFO("byte " << static_cast<unsigned>(static_cast<unsigned char>(high[0])) << " at " << pos);
+      const auto got = canonical_domain(host);
+      if (std::string_view(high) != "\xC3\xA9") {
+        CHECK_FALSE(got.has_value());
+      } else {
+        REQUIRE(got.has_value());
+        CHECK(got->rfind("xn--", 0) == 0);
+        CHECK(got->size() > host.size());
+      }
+    }
+  }
 }
