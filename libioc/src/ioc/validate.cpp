@@ -266,15 +266,20 @@ constexpr auto kHostByte = make_host_bytes();
 // An ASCII host name in place: its bytes checked (kHostByte: letters, digits,
 // '-', '.') and lower-cased eight at a time, and its labels as they end at
 // the dots found on the way (the same rules as valid_label). Sets the number
-// of labels and where the last begins; false when it is no host name.
-bool ascii_host_labels(char* name, std::size_t n, std::size_t& labels,
-                       std::size_t& last_b) noexcept {
+// of labels, where the last begins and whether one is an A-label ("xn--");
+// false when it is no host name.
+bool ascii_host_labels(char* name, std::size_t n, std::size_t& labels, std::size_t& last_b,
+                       bool& a_labels) noexcept {
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::size_t label_b = 0;
   labels = 0;
+  a_labels = false;
   const auto label_ends = [&](std::size_t e) {
     const std::size_t len = e - label_b;
     if (len == 0 || len > 63 || name[label_b] == '-' || name[e - 1] == '-') return false;
+    // "xn--" starts an A-label (lower-cased by now; inside a label it is no
+    // A-label, and UTS #46 finds nothing wrong with it there).
+    a_labels |= len >= 4 && std::string_view(name + label_b, 4) == "xn--";
     ++labels;
     last_b = label_b;
     label_b = e + 1;
@@ -328,10 +333,10 @@ bool canonical_domain_into(std::string_view s, const DomainOptions& options, std
   std::size_t labels = 0;
   std::size_t tld_b = 0, tld_size = 0;  // the last label, in `out` from `at`
   // Most names are ASCII host names: checked and lower-cased in `out` at once.
-  bool ascii = false;
+  bool ascii = false, a_labels = false;
   if (s.size() <= 253) {
     out.append(s.data(), s.size());  // then checked and lower-cased in place
-    ascii = ascii_host_labels(out.data() + at, s.size(), labels, tld_b);
+    ascii = ascii_host_labels(out.data() + at, s.size(), labels, tld_b, a_labels);
     if (ascii) {
       tld_size = s.size() - tld_b;
     } else {
@@ -364,7 +369,7 @@ bool canonical_domain_into(std::string_view s, const DomainOptions& options, std
     for (char c : tld)
       if (!is_alpha(c)) return fail();
   if (options.tld_check && !is_icann_tld(tld)) return fail();
-  if (ascii && name.find("xn--") != std::string_view::npos) {
+  if (ascii && a_labels) {
     // A-labels that do not decode (xn--invalid) are not domain names.
     if (!idna_convert(name, false)) return fail();
   }

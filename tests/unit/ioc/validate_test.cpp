@@ -314,6 +314,10 @@ TEST_CASE("validate: fast paths agree with the plain definitions", "[ioc][valida
   CHECK_FALSE(canonical_domain("x.notatld"));
   CHECK_FALSE(canonical_domain("x.xn--zzzzzz-zz", {.tld_check = false}));
   CHECK(canonical_domain("A.XN--P1AI") == "a.xn--p1ai");
+  // A-labels are checked wherever they stand; "xn--" inside a label makes none.
+  CHECK_FALSE(canonical_domain("a.b.c.d.e.f.g.h.xn--zz.com"));
+  CHECK_FALSE(canonical_domain("XN--ZZ.example.com"));
+  CHECK(canonical_domain("zzxn--a.com") == "zzxn--a.com");
 }
 
 TEST_CASE("validate: ASCII host bytes eight at a time agree with the byte rules",
