@@ -748,7 +748,7 @@ struct Scanner::Impl {
   // "::" has six colons at most five bytes apart (groups of up to four hex
   // digits; a dotted tail has dots): such a chain, or a "::", starting in
   // word w marks its colons. Any longer run is a long run anyway.
-  std::uint64_t ipv6_colons(std::size_t w) const {
+  [[gnu::always_inline]] std::uint64_t ipv6_colons(std::size_t w) const {
     using U128 = unsigned __int128;
     const std::uint64_t c = bits[w].colon;
     if (c == 0) return 0;
