@@ -56,15 +56,15 @@ TEST_CASE("ifind: candidates of both cases, overlaps and bounds", "[text][ascii]
   CHECK(ifind("a1-b", "1-B") == 1);  // first character not a letter
 }
 
-TEST_CASE("count_byte: as std::count, across the 16-byte steps and the 255-step sums",
+TEST_CASE("count_byte: as std::count, across the 64-byte steps and the per-lane sums",
           "[text][ascii]") {
   std::uint64_t seed = 12345;
   const auto next = [&] {
     seed = seed * 6364136223846793005u + 1442695040888963407u;
     return static_cast<unsigned>(seed >> 33);
   };
-  for (std::size_t size :
-       {0u, 1u, 15u, 16u, 17u, 255u * 16u - 1u, 255u * 16u, 255u * 16u + 33u, 10000u}) {
+  for (std::size_t size : {0u, 1u, 15u, 16u, 63u, 64u, 65u, 127u, 63u * 64u - 1u, 63u * 64u,
+                           63u * 64u + 1u, 63u * 64u + 65u, 10000u}) {
     for (unsigned density : {0u, 1u, 50u, 100u}) {
       std::string s(size, 'a');
       for (char& c : s)
@@ -77,7 +77,7 @@ TEST_CASE("count_byte: as std::count, across the 16-byte steps and the 255-step 
             static_cast<std::size_t>(std::count(s.begin(), s.end(), 'a')));
     }
   }
-  // All 255 lanes full in every lane: the per-lane counts must not wrap.
+  // Every byte a match: the per-lane counts (four per 64-byte step) must not wrap.
   const std::string all(255 * 16 * 3, '\n');
   CHECK(ioc::text::count_byte(all, '\n') == all.size());
   CHECK(ioc::text::count_byte(std::string(300, '\xff'), '\xff') == 300);
