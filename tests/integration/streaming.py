@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """iocgrep on a followed log: hits come out when the input pauses.
 
-`tail -f access.log | iocgrep` must show the indicators of each line as the
-line arrives, not when 64 KiB of output have gathered or the input ends. The
+`tail -f access.log | iocgrep` (and `iocgrep -j 2`) must show the indicators
+of each line as the line arrives, not when 64 KiB of output or a batch of
+records have gathered or the input ends. The
 test writes one line into iocgrep's standard input, waits (up to 20 s) for its
 hit on standard output while keeping the pipe open, then writes the next.
 
@@ -70,9 +71,14 @@ def main():
                        ['"line":1', '"value":"bob@example.org"'])
     # Several records to one read: the hits of the last come out too.
     failures += follow(iocgrep, ["-t", "ipv4"], ["1.2.3.4\n5.6.7.8"], ["1.2.3.4"])
+    # With worker threads, the records of a batch go out when the input waits.
+    failures += follow(iocgrep, ["-j", "2"], lines[:2], ["http://evil.example.com/a",
+                                                         "https://c2.example.net/admin/get.php"])
+    failures += follow(iocgrep, ["-j", "2", "-f", "jsonl", "-n"], lines[1:2] + lines[3:],
+                       ['"line":1', '"value":"bob@example.org"'])
     for f in failures:
         print("FAIL", f)
-    print(f"streaming: {3 - len(failures)} of 3 checks passed")
+    print(f"streaming: {5 - len(failures)} of 5 checks passed")
     return 1 if failures else 0
 
 

@@ -1,6 +1,8 @@
 // The loop every tool runs: inputs -> records -> callback.
 #include "ioc/io/records.hpp"
 
+#include <poll.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,6 +18,13 @@
 
 namespace ioc::io {
 namespace {
+
+// Whether reading `fd` would not wait: bytes, the end of input or an error
+// are there.
+bool input_waiting(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
 
 // Feeds the records of one input to the callback.
 class InputLoop {
@@ -119,10 +128,13 @@ bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile&
   LineReader reader(in.fd(), ro, std::move(prefix));
   Line line;
   const bool runs = options.line_runs > 0 && options.field.empty();
+  // The input pauses when no whole record is buffered and no byte waits to be
+  // read (a regular file never waits; a followed log does).
+  const auto pause = [&] { return !reader.ready() && !input_waiting(in.fd()); };
   LineRun run;
   while (!loop.done()) {
     if (runs && reader.take_run(run, options.line_runs) > 0) {
-      if (!loop.lines(run, !reader.ready())) return false;
+      if (!loop.lines(run, pause())) return false;
       continue;
     }
     auto more = reader.next(line);
@@ -135,7 +147,7 @@ bool read_lines(const InputOptions& options, Diagnostics& diag, const InputFile&
       loop.overlong(line.number, line.offset);
       continue;
     }
-    if (!loop.record(line.text, line.number, line.offset, !reader.ready())) return false;
+    if (!loop.record(line.text, line.number, line.offset, pause())) return false;
   }
   loop.finish();
   return true;

@@ -775,10 +775,14 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
           }
         };
     std::function<bool(io::OwnedRecord&, Found&)> emit = [&](io::OwnedRecord& rec, Found& f) {
-      if (f.count == 0) return true;
-      diag.count_ok(rec.kind == io::RecordKind::kLines ? f.lines : 1);
-      if (render) return sink.write_rendered(f.rendered, f.count);
-      return sink.record(rec.source(), rec.text, 0, field_mode, f.hits.hits);
+      bool go_on = true;
+      if (f.count > 0) {
+        diag.count_ok(rec.kind == io::RecordKind::kLines ? f.lines : 1);
+        go_on = render ? sink.write_rendered(f.rendered, f.count)
+                       : sink.record(rec.source(), rec.text, 0, field_mode, f.hits.hits);
+      }
+      if (rec.pause) sink.pause();  // the input waits: what is written goes out
+      return go_on;
     };
     completed = io::parallel_batches<Found>(
         input, diag, {.jobs = o.jobs, .batch_records = 2048, .batch_bytes = 1 << 20}, work_batch,

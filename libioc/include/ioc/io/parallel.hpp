@@ -49,6 +49,7 @@ struct OwnedRecord {
   std::optional<nlohmann::ordered_json> fields;  ///< with --field
   RecordKind kind = RecordKind::kText;
   std::uint64_t lines = 1;  ///< kLines: how many lines `text` holds
+  bool pause = false;       ///< Record::pause
 
   Source source() const { return Source{source_name, line, offset}; }
 };
@@ -87,6 +88,7 @@ bool parallel_batches(const InputOptions& input, Diagnostics& diag, const Parall
       o.fields.reset();
     o.kind = r.kind;
     o.lines = r.lines;
+    o.pause = r.pause;
   };
   if (opt.jobs <= 1) {
     OwnedRecord o;
@@ -200,7 +202,17 @@ bool parallel_batches(const InputOptions& input, Diagnostics& diag, const Parall
     current->bytes += r.text.size();
     if (current->used == current->records.size()) current->records.emplace_back();
     own(r, current->records[current->used++]);
-    if (current->used >= opt.batch_records || current->bytes >= opt.batch_bytes) submit();
+    if (current->used >= opt.batch_records || current->bytes >= opt.batch_bytes || r.pause)
+      submit();
+    // The input waits (a followed log): every record read so far is emitted
+    // now, not when later input fills a batch.
+    while (r.pause && keep_going) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (in_order.empty()) break;
+      }
+      drain(true);
+    }
     return keep_going;
   });
   if (keep_going) submit();

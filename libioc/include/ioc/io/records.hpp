@@ -79,9 +79,11 @@ struct Record {
   std::string_view text;                     ///< the line, the whole input, or the field's value
   nlohmann::ordered_json* fields = nullptr;  ///< with `field`: the parsed record, to enrich
   RecordKind kind = RecordKind::kText;
-  /// The input may pause after this record: no next one is read yet (lines;
-  /// the last record of a whole input). A consumer that gathers records or
-  /// output should hand them on here, so that a followed log shows its hits.
+  /// The input may pause after this record: no next one is buffered and no
+  /// byte waits to be read (lines: a followed log or a slow pipe, never a
+  /// regular file; also the last record of a whole input). A consumer that
+  /// gathers records or output should hand them on here, so that a followed
+  /// log shows its hits.
   bool pause = true;
   /// kLines: how many lines `text` holds; source is the first one's.
   std::uint64_t lines = 1;
