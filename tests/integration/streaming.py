@@ -3,13 +3,14 @@
 
 `tail -f access.log | iocgrep` (and `iocgrep -j 2`) must show the indicators
 of each line as the line arrives, not when 64 KiB of output or a batch of
-records have gathered or the input ends. The
+records have gathered or the input ends; so must psdecode its decoded lines. The
 test writes one line into iocgrep's standard input, waits (up to 20 s) for its
 hit on standard output while keeping the pipe open, then writes the next.
 
     tests/integration/streaming.py --bin build/debug/tools
 """
 import argparse
+import base64
 import os
 import select
 import subprocess
@@ -76,9 +77,15 @@ def main():
                                                          "https://c2.example.net/admin/get.php"])
     failures += follow(iocgrep, ["-j", "2", "-f", "jsonl", "-n"], lines[1:2] + lines[3:],
                        ['"line":1', '"value":"bob@example.org"'])
+    # psdecode writes each decoded command line as the input waits, too.
+    psdecode = str(a.bin / "psdecode")
+    encoded = "powershell -nop -enc " + base64.b64encode(
+        "Write-Host streaming-check".encode("utf-16-le")).decode()
+    failures += follow(psdecode, [], [encoded], ["Write-Host streaming-check"])
+    failures += follow(psdecode, ["-j", "2"], [encoded], ["Write-Host streaming-check"])
     for f in failures:
         print("FAIL", f)
-    print(f"streaming: {5 - len(failures)} of 5 checks passed")
+    print(f"streaming: {7 - len(failures)} of 7 checks passed")
     return 1 if failures else 0
 
 

@@ -392,6 +392,7 @@ bool peel_records(const io::InputOptions& input, const std::vector<std::string>&
       writer.write(*r.record);
     else
       out.write(r.text);
+    if (rec.pause) out.flush();  // the input waits (a followed log): show what is done
     return !out.broken_pipe();
   };
 
