@@ -175,6 +175,16 @@ bool parallel_batches(const InputOptions& input, Diagnostics& diag, const Parall
     b->done = false;
     return b;
   };
+  // Emits every batch submitted, waiting for the workers.
+  auto drain_all = [&] {
+    while (keep_going) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (in_order.empty()) return;
+      }
+      drain(true);
+    }
+  };
   auto current = fresh();
   auto submit = [&] {
     if (current->used == 0) return;
@@ -206,23 +216,11 @@ bool parallel_batches(const InputOptions& input, Diagnostics& diag, const Parall
       submit();
     // The input waits (a followed log): every record read so far is emitted
     // now, not when later input fills a batch.
-    while (r.pause && keep_going) {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (in_order.empty()) break;
-      }
-      drain(true);
-    }
+    if (r.pause) drain_all();
     return keep_going;
   });
   if (keep_going) submit();
-  while (keep_going) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (in_order.empty()) break;
-    }
-    drain(true);
-  }
+  drain_all();
   {
     std::lock_guard<std::mutex> lock(mu);
     closing = true;
