@@ -619,9 +619,7 @@ class LineBlocks {
     const bool go_on = block_.scan(
         scanner_, o_,
         [&](std::size_t k, std::string_view text, std::size_t at, std::span<const HitView> hits) {
-          diag_.count_ok();
-          return sink_.record(Source{name_, lines_[k].number, lines_[k].offset}, text, at, false,
-                              hits);
+          return line(Source{name_, lines_[k].number, lines_[k].offset}, text, at, hits);
         });
     lines_.clear();
     return go_on;
@@ -634,15 +632,21 @@ class LineBlocks {
     const bool go_on = block_.scan(
         scanner_, o_, rec.text,
         [&](std::size_t k, std::string_view text, std::size_t at, std::span<const HitView> hits) {
-          diag_.count_ok();
-          return sink_.record(Source{rec.source.name, rec.source.line + k, rec.source.offset + at},
-                              text, at, false, hits);
+          return line(Source{rec.source.name, rec.source.line + k, rec.source.offset + at}, text,
+                      at, hits);
         });
     if (rec.pause) sink_.pause();
     return go_on;
   }
 
  private:
+  // A line with hits, at `at` in `text`: counted and handed to the sink.
+  bool line(const Source& src, std::string_view text, std::size_t at,
+            std::span<const HitView> hits) {
+    diag_.count_ok();
+    return sink_.record(src, text, at, false, hits);
+  }
+
   struct Line {
     std::uint64_t number, offset;
   };
@@ -695,6 +699,12 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
       std::string rendered;
       std::size_t count = 0;
       std::size_t lines = 0;  // kLines: lines with hits
+      // Found objects are reused: their buffers are kept, their contents not.
+      void clear() {
+        rendered.clear();
+        count = lines = 0;
+        hits.hits = {};
+      }
     };
     const bool render = streaming(o);
     const bool tty = out.is_tty();
@@ -710,7 +720,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
     };
     const auto work = [&](io::OwnedRecord& rec, Found& f) {
       Scanner& scanner = thread_scanner();
-      f.rendered.clear();  // `f` is reused: keep its buffers, not its contents
+      f.clear();
       // Rendered here, the views may point into this thread's scanner;
       // otherwise they are used after its next scan.
       collect_hits(scanner, rec.text, rec.kind, o, /*borrow=*/render, f.hits);
@@ -733,9 +743,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
             if (records[k].kind == io::RecordKind::kLines) {
               const io::OwnedRecord& rec = records[k];
               Found& f = found[k];
-              f.rendered.clear();
-              f.count = f.lines = 0;
-              f.hits.hits = {};
+              f.clear();
               block.scan(thread_scanner(), o, std::string_view(rec.text),
                          [&](std::size_t line, std::string_view text, std::size_t at,
                              std::span<const HitView> hits) {
@@ -757,10 +765,7 @@ bool grep_records(const io::InputOptions& options, const GrepOptions& o, io::Out
             std::size_t end = k;
             for (; end < records.size() && records[end].kind == io::RecordKind::kText; ++end) {
               block.add(records[end].text);
-              Found& f = found[end];  // reused: cleared here, filled for lines with hits
-              f.rendered.clear();
-              f.count = 0;
-              f.hits.hits = {};
+              found[end].clear();  // filled below for lines with hits
             }
             block.scan(thread_scanner(), o,
                        [&](std::size_t line, std::string_view text, std::size_t at,
