@@ -207,6 +207,16 @@ bool by_begin(const Found& a, const Found& b) noexcept {
   return a.begin < b.begin;
 }
 
+// v[0, mid) and v[mid, end), each in order, merged (stable) through `scratch`.
+template <typename T, typename Less>
+void merge_runs(std::vector<T>& v, std::size_t mid, std::vector<T>& scratch, Less less) {
+  if (mid == 0 || mid >= v.size()) return;
+  scratch.clear();
+  const auto m = v.begin() + static_cast<std::ptrdiff_t>(mid);
+  std::merge(v.begin(), m, m, v.end(), std::back_inserter(scratch), less);
+  v.swap(scratch);
+}
+
 // A stable sort by begin: insertion for the usual few hits of a record, mostly
 // in order already (no buffer to allocate); a merge sort for many.
 inline void sort_by_begin(std::vector<Found>& v, std::size_t first = 0) {
@@ -347,24 +357,12 @@ struct Scanner::Impl {
     const std::size_t url_spans = covered.size();
     if (want(Type::kEmail)) emails();
     // The URL spans and the e-mail spans are each in order: merged, not sorted.
-    if (url_spans > 0 && url_spans < covered.size()) {
-      spans_merged.clear();
-      std::merge(covered.begin(), covered.begin() + static_cast<std::ptrdiff_t>(url_spans),
-                 covered.begin() + static_cast<std::ptrdiff_t>(url_spans), covered.end(),
-                 std::back_inserter(spans_merged), [](Span a, Span b) { return a.b < b.b; });
-      covered.swap(spans_merged);
-    }
+    merge_runs(covered, url_spans, spans_merged, [](Span a, Span b) { return a.b < b.b; });
     if (!hits.empty()) {
       early.swap(hits);  // `hits` takes early's empty buffer
       // URLs (each with its host after it) and e-mail addresses come each in
       // order: merged (stable, URLs first), not sorted.
-      if (url_hits > 0 && url_hits < early.size()) {
-        merged.clear();
-        std::merge(early.begin(), early.begin() + static_cast<std::ptrdiff_t>(url_hits),
-                   early.begin() + static_cast<std::ptrdiff_t>(url_hits), early.end(),
-                   std::back_inserter(merged), by_begin);
-        early.swap(merged);
-      }
+      merge_runs(early, url_hits, merged, by_begin);
       sort_by_begin(early);
     }
     tokens();
