@@ -1,8 +1,11 @@
-// Shared by the scanner's libFuzzer targets: the check that stops a run, and
-// the scan options a target's first input byte chooses.
+// Shared by the scanner's libFuzzer targets: the check that stops a run, the
+// split of an input into its first byte and the text, and the scan options
+// that first byte chooses.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "ioc/ioc/scanner.hpp"
 
@@ -10,6 +13,16 @@ namespace ioc::fuzz {
 
 inline void check(bool ok) {
   if (!ok) __builtin_trap();
+}
+
+// An input of 1 to max_size bytes: its first byte (the flags below) and the
+// text after it. False for other sizes (the target skips the input).
+inline bool flags_and_text(const std::uint8_t* data, std::size_t size, std::size_t max_size,
+                           std::uint8_t& flags, std::string_view& text) {
+  if (size == 0 || size > max_size) return false;
+  flags = data[0];
+  text = std::string_view(reinterpret_cast<const char*>(data + 1), size - 1);
+  return true;
 }
 
 // Bit 0 off refanging, 1 loose, 2 off derived hosts, 3 off the TLD check,

@@ -15,11 +15,11 @@
 #include "scan_fuzz_options.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0 || size > 256 * 1024) return 0;
   using namespace ioc::scan;
-  const std::uint8_t flags = data[0];
-  const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   using ioc::fuzz::check;
+  std::uint8_t flags;
+  std::string_view input;
+  if (!ioc::fuzz::flags_and_text(data, size, 256 * 1024, flags, input)) return 0;
   const ScanOptions opt = ioc::fuzz::scan_options_from(flags, all_types());
   std::vector<Hit> hits = scan_text(input, opt);
   std::size_t last = 0;

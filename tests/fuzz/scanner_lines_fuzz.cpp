@@ -12,11 +12,11 @@
 #include "scan_fuzz_options.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0 || size > 64 * 1024) return 0;
   using namespace ioc::scan;
-  const std::uint8_t flags = data[0];
-  const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   using ioc::fuzz::check;
+  std::uint8_t flags;
+  std::string_view input;
+  if (!ioc::fuzz::flags_and_text(data, size, 64 * 1024, flags, input)) return 0;
   TypeSet types = default_types();
   if ((flags & 64) != 0) {
     types = all_types();
