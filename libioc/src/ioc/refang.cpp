@@ -23,27 +23,48 @@ constexpr bool is_host(unsigned char c) noexcept {
 
 // The triggers that can start no marker, told from the bytes around them
 // (asked before Matcher::marker): logs are full of "23:21:02", "[10.0.0.1]",
-// "(Windows NT" and "C:\\Windows".
+// "(Windows NT" and "C:\\Windows". Each trigger byte has a kind; a kind is
+// live when the byte after it, or the one before, is one it needs. Tables,
+// not branches: most triggers are idle, and which ones is hard to predict.
+enum : unsigned char {
+  kLiveColon = 1,    // ':' before '/' or '\\' (a scheme: "hxxp://", "http:\\\\")
+  kLiveEscape = 2,   // '\\' before '.'
+  kLiveClose = 4,    // ']' after '.' ("evil.]com")
+  kLiveBracket = 8,  // '[' '(' '{' before ". : / @ space d a h f", or after a scheme word
+  kLiveAlways = 16,  // any other byte (UTF-8 lead bytes, ' ' with `loose`): the matcher decides
+};
+
+struct IdleTables {
+  std::array<unsigned char, 256> kind{}, after{}, before{};
+};
+
+constexpr IdleTables make_idle_tables() {
+  IdleTables t;
+  for (int c = 0; c < 0x100; ++c) t.kind[c] = kLiveAlways;
+  t.kind['|'] = t.kind['}'] = 0;  // never live
+  t.kind[':'] = kLiveColon;
+  t.kind['\\'] = kLiveEscape;
+  t.kind[']'] = kLiveClose;
+  t.kind['['] = t.kind['('] = t.kind['{'] = kLiveBracket;
+  for (int c = 0; c < 0x100; ++c) t.after[c] = kLiveAlways;
+  t.after['/'] |= kLiveColon;
+  t.after['\\'] |= kLiveColon;
+  t.after['.'] |= kLiveEscape;
+  for (unsigned char c : {'.', ':', '/', '@', ' ', 'd', 'D', 'a', 'A', 'h', 'H', 'f', 'F'})
+    t.after[c] |= kLiveBracket;
+  t.before['.'] |= kLiveClose;
+  for (int c = 0; c < 0x100; ++c)
+    if (is_alnum(static_cast<unsigned char>(c)) || c == '*' || c == '_')
+      t.before[c] |= kLiveBracket;
+  return t;
+}
+constexpr IdleTables kIdle = make_idle_tables();
+
 bool idle_trigger(std::string_view s, std::size_t i) {
-  const char c = s[i];
-  const char after = i + 1 < s.size() ? s[i + 1] : '\0';
+  const auto c = static_cast<unsigned char>(s[i]);
+  const unsigned char after = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
   const unsigned char before = i > 0 ? static_cast<unsigned char>(s[i - 1]) : 0;
-  switch (c) {
-    case '|':
-    case '}': return true;
-    case ':': return after != '/' && after != '\\';
-    case '\\': return after != '.';
-    case ']': return before != '.';
-    case '[':
-    case '(':
-    case '{': {
-      const char lower = static_cast<char>(after | 0x20);
-      return after != '.' && after != ':' && after != '/' && after != '@' && after != ' ' &&
-             lower != 'd' && lower != 'a' && lower != 'h' && lower != 'f' &&
-             !(is_alnum(before) || before == '*' || before == '_');
-    }
-    default: return false;
-  }
+  return (kIdle.kind[c] & (kIdle.after[after] | kIdle.before[before])) == 0;
 }
 
 enum : unsigned char { kPlain = 0, kCheck = 1, kLooseCheck = 2 };
