@@ -482,8 +482,7 @@ struct Scanner::Impl {
         host_type = Type::kIpv6;
         host_e = close + 1;
       } else {
-        host_e = host_b;
-        while (host_e < i && t[host_e] != ':') ++host_e;
+        host_e = std::min(i, next_bit(host_b, words, [&](std::size_t w) { return bits[w].colon; }));
         std::string_view host = sub(host_b, host_e - host_b);
         while (!host.empty() && host.back() == '.') host.remove_suffix(1);
         if (host.empty()) continue;
@@ -616,8 +615,10 @@ struct Scanner::Impl {
       if (lb > 0 && (cls(t[lb - 1]) & kLocal)) continue;  // local part over 64 bytes
       while (lb < k && (t[lb] == '.' || t[lb] == '-' || t[lb] == '+')) ++lb;
       if (lb == k || t[k - 1] == '.') continue;
-      std::size_t de = k + 1;
-      while (de < t.size() && de - k <= 256 && (cls(t[de]) & kRun) && t[de] != ':') ++de;
+      // The domain: run bytes but ':', at most 256 of them.
+      std::size_t de = std::min(k + 257, next_bit(k + 1, words, [&](std::size_t w) {
+                                  return ~bits[w].run | bits[w].colon;
+                                }));
       while (de > k + 1 && (t[de - 1] == '.' || t[de - 1] == '-')) --de;
       if (de == k + 1) continue;
       const std::size_t at = values.size();
