@@ -908,6 +908,12 @@ struct Scanner::Impl {
         // pieces are shorter still (min_plain_run > 0 means no MAC is wanted).
         continue;
       }
+      if (!counts.high && !counts.letters && !colon && counts.dots < 3) {
+        // Digits, dashes and one or two dots ("HTTP/1.1", "Mozilla/5.0"): in
+        // numbers piece() looks only for four of them, on either side of a
+        // dash, and trimming and splitting only drop dots.
+        continue;
+      }
       if (!counts.high) {
         // Most runs: no colon and outside URLs and e-mail addresses, one piece
         // whose counts are taken here (piece() would take them again).

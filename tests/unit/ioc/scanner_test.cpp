@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -557,6 +558,68 @@ TEST_CASE("scanner: runs passed over for their colons hold nothing", "[ioc][scan
     REQUIRE(got == want);
   }
   CHECK(v6 > 300);  // the atoms make addresses often, some without "::"
+}
+
+TEST_CASE("scanner: runs of digits, dots and dashes hold an IPv4 address only in four numbers",
+          "[ioc][scanner]") {
+  // Runs without letters and with fewer than three dots are passed over before
+  // piece(): against a reference made here, which trims '.' and '-' off each
+  // run, splits it at its dashes, trims each side, and takes four numbers of
+  // one to three digits, each at most 255, as an address.
+  std::uint64_t seed = 0x2545F4914F6CDD1Du;
+  const auto next = [&](std::uint64_t n) {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed % n;
+  };
+  const auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == '.' || v.front() == '-')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == '.' || v.back() == '-')) v.remove_suffix(1);
+    return v;
+  };
+  const auto address = [](std::string_view v) -> std::optional<std::string> {
+    std::string out;
+    int numbers = 0;
+    for (std::size_t i = 0; i <= v.size(); ++numbers) {
+      std::size_t j = i;
+      while (j < v.size() && v[j] >= '0' && v[j] <= '9') ++j;
+      if (j == i || j - i > 3 || (j < v.size() && v[j] != '.')) return std::nullopt;
+      const int n = std::stoi(std::string(v.substr(i, j - i)));
+      if (n > 255) return std::nullopt;
+      out += (numbers > 0 ? "." : "") + std::to_string(n);
+      i = j + 1;
+    }
+    if (numbers != 4) return std::nullopt;
+    return out;
+  };
+  const std::string_view atoms[] = {"1", "25", "255", "256", "0",  "00",      "7",   "1234",
+                                    ".", ".",  ".",   "-",   "..", "1.2.3.4", "10.0"};
+  ScanOptions v4;
+  v4.types = {};
+  ioc::scan::add(v4.types, Type::kIpv4);
+  std::size_t addresses = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text(next(70), ' ');
+    std::vector<std::string> want;
+    for (int run = 0; run < 4; ++run) {
+      std::string r;
+      for (std::size_t p = 0, parts = 1 + next(10); p < parts; ++p)
+        r += atoms[next(std::size(atoms))];
+      text += r + (next(4) == 0 ? "\n" : " ");
+      const std::string_view whole = trim(r);
+      for (std::size_t i = 0; i <= whole.size();) {
+        const std::size_t dash = std::min(whole.find('-', i), whole.size());
+        if (auto a = address(trim(whole.substr(i, dash - i)))) want.push_back("ipv4 " + *a);
+        i = dash + 1;
+      }
+    }
+    addresses += want.size();
+    INFO(text);
+    REQUIRE(found(text, v4) == want);
+    REQUIRE(found(text) == found(text, v4));  // the default types find nothing else here
+  }
+  CHECK(addresses > 500);
 }
 
 TEST_CASE("scanner: a URL ends at the first stop byte, wherever the 16-byte steps fall",
