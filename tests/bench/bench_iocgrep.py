@@ -9,6 +9,9 @@
                            types (no refanging, no TLD check, no canonical forms)
   * grep -oE IPV4          GNU grep with the IPv4 regex (on the first tenth only: slow)
   * CyberChef extract-ip   (node chef.mjs) on the first 20 MB, when CYBERCHEF_DIR is set
+The yardstick pair (iocgrep with its default types against rg -o IPV4) is also
+run in turns, the order swapped each round, with the best and median of each
+and the mean of the paired differences (a busy machine slows both alike).
 Then iocgrep and rg on real logs (the corpus's OTRF Empire exports, when
 ../shared/corpus is there), pathological single lines (each must take milliseconds: the scanner is
 linear), and iocgrep's peak RSS at the full input and a tenth of it (memory
@@ -21,6 +24,7 @@ import argparse
 import os
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +66,29 @@ def measure_plain(cmd: str, stdin_path: Path):
     if int(out[3]) not in (0, 1):
         raise SystemExit(f"bench: '{cmd}' exited with {out[3]}")
     return float(out[0]), int(out[1]), int(out[2])
+
+
+def paired(name_a: str, cmd_a: str, name_b: str, cmd_b: str, path: Path, nbytes: int,
+           rounds: int) -> None:
+    """Runs two commands in turns (the order swapped each round) and prints the
+    best and median of each, and the mean of the paired differences."""
+    a, b = [], []
+    for k in range(rounds):
+        if k % 2 == 0:
+            a.append(measure_plain(cmd_a, path)[0])
+            b.append(measure_plain(cmd_b, path)[0])
+        else:
+            b.append(measure_plain(cmd_b, path)[0])
+            a.append(measure_plain(cmd_a, path)[0])
+    diff = [x - y for x, y in zip(a, b)]
+    err = statistics.stdev(diff) / len(diff) ** 0.5
+    print(f"\nin turns, {rounds} rounds:")
+    for name, runs in ((name_a, a), (name_b, b)):
+        print(f"  {name:32} best {nbytes / 1e6 / min(runs):7.1f} MB/s  "
+              f"median {nbytes / 1e6 / statistics.median(runs):7.1f} MB/s")
+    print(f"  {name_a} - {name_b}: {statistics.mean(diff) * 1000:+.1f} ms "
+          f"± {err * 1000:.1f} ms (mean of the paired differences ± its standard error)\n",
+          flush=True)
 
 
 def head_bytes(src: Path, dst: Path, limit: int) -> None:
@@ -111,6 +138,9 @@ def main() -> None:
         if shutil.which("rg"):
             row("rg -o IPV4", f"rg -o {shlex.quote(IPV4)}", log, size)
             row("rg -o COMBINED", f"rg -o {shlex.quote(COMBINED)}", log, size)
+        if shutil.which("rg"):
+            paired("iocgrep (default types)", f"{iocgrep}", "rg -o IPV4",
+                   f"rg -o {shlex.quote(IPV4)}", log, size, max(2 * args.runs, 10))
         row("grep -oE IPV4 (first tenth)", "grep -oE '\\b([0-9]{1,3}\\.){3}[0-9]{1,3}\\b'", tenth,
             tenth_size)
         chef = ROOT.parent / "shared" / "cyberchef" / "chef.mjs"
