@@ -871,6 +871,7 @@ struct Scanner::Impl {
   // ASN, MAC), or none. Set once from the options (see the constructor).
   std::size_t min_plain_run = 0;
 
+  // (32: hashes are the only plain types wanted; tokens() counts on it.)
   std::size_t plain_run_for_types() const {
     std::size_t len = std::numeric_limits<std::size_t>::max();
     if (want(Type::kBtc)) len = 14;
@@ -907,6 +908,12 @@ struct Scanner::Impl {
         // IPv6 address ("23:21:02", the ':' of "key":value): its colon-free
         // pieces are shorter still (min_plain_run > 0 means no MAC is wanted).
         continue;
+      }
+      if (min_plain_run == 32 && !counts.high && !colon && counts.dots == 0 && counts.dashes == 0) {
+        // Hashes are the only plain types wanted, and a run of letters and
+        // digits alone is one only at their lengths (base64 is full of such runs).
+        const std::size_t len = e0 - b0;
+        if (len != 32 && len != 40 && len != 64 && len != 128) continue;
       }
       if (!counts.high && !counts.letters && !colon && counts.dots < 3) {
         // Digits, dashes and one or two dots ("HTTP/1.1", "Mozilla/5.0"): in

@@ -622,6 +622,42 @@ TEST_CASE("scanner: runs of digits, dots and dashes hold an IPv4 address only in
   CHECK(addresses > 500);
 }
 
+TEST_CASE("scanner: runs passed over for their length hold no hash", "[ioc][scanner]") {
+  // With the default types, a run of letters and digits alone is looked at
+  // only at the length of a hash. With CVE wanted too, every run is: the
+  // other hits must be the same. Runs of 20 to 140 hex digits (some with a
+  // letter that is no hex digit), joined by borders and by '-' and '.'.
+  ScanOptions every;
+  ioc::scan::add(every.types, Type::kCve);
+  std::uint64_t seed = 0x853C49E6748FEA9Bu;
+  const auto next = [&](std::uint64_t n) {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed % n;
+  };
+  const std::size_t lengths[] = {31, 32, 33, 39, 40, 41, 63, 64, 65, 127, 128, 129};
+  const std::string_view joins[] = {" ", " ", "-", ".", "_", "=", "/", "+", "\n", ".exe "};
+  std::size_t hashes = 0;
+  for (int round = 0; round < 1500; ++round) {
+    std::string text(next(70), ' ');
+    for (int run = 0; run < 3; ++run) {
+      const std::size_t len = next(3) == 0 ? 20 + next(121) : lengths[next(std::size(lengths))];
+      for (std::size_t k = 0; k < len; ++k)
+        text += "0123456789abcdefABCDEFxyz"[next(next(8) == 0 ? 25 : 22)];
+      text += joins[next(std::size(joins))];
+    }
+    std::vector<std::string> want;
+    for (const std::string& h : found(text, every))
+      if (h.rfind("cve ", 0) != 0) want.push_back(h);
+    const std::vector<std::string> got = found(text);
+    for (const std::string& h : got) hashes += h.rfind("md5 ", 0) == 0 || h.rfind("sha", 0) == 0;
+    INFO(text);
+    REQUIRE(got == want);
+  }
+  CHECK(hashes > 300);
+}
+
 TEST_CASE("scanner: a URL ends at the first stop byte, wherever the 16-byte steps fall",
           "[ioc][scanner]") {
   // Stop bytes: controls and space, DEL, and " ' < > ` \ ^ { | }. The host is
