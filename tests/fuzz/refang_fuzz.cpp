@@ -1,10 +1,12 @@
 // libFuzzer target: the refanger on arbitrary bytes must not crash, must map
 // every output byte back to an input offset in order, must report its
-// replacements inside the output, and its two trigger searches must agree.
+// replacements inside the output, and its trigger searches must agree: byte by
+// byte (--loose) and 64 bytes a step, with AVX2 and with SSE2 (ioc/core/cpu.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "ioc/core/cpu.hpp"
 #include "ioc/ioc/refang.hpp"
 
 namespace {
@@ -31,6 +33,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(a.changes[k].begin == b.changes[k].begin &&
             a.changes[k].raw_begin == b.changes[k].raw_begin &&
             a.changes[k].raw_end == b.changes[k].raw_end);
+  }
+  {
+    ioc::scan::Refanged sse2;
+    const bool fa = ioc::scan::refang(raw, {.loose = loose}, r);
+    ioc::cpu::use_avx2(false);
+    const bool fb = ioc::scan::refang(raw, {.loose = loose}, sse2);
+    ioc::cpu::use_avx2(true);
+    check(fa == fb && r.text == sse2.text && r.changes.size() == sse2.changes.size());
+    for (std::size_t k = 0; k < r.changes.size(); ++k)
+      check(r.changes[k].begin == sse2.changes[k].begin &&
+            r.changes[k].raw_begin == sse2.changes[k].raw_begin &&
+            r.changes[k].raw_end == sse2.changes[k].raw_end);
   }
   if (!ioc::scan::refang(raw, {.loose = loose}, r)) {
     check(r.text.empty() && r.changes.empty());

@@ -1,13 +1,15 @@
 // libFuzzer target: the IOC scanner on arbitrary bytes, with every type and the
 // options chosen by the first byte, must not crash and must keep its
 // invariants: spans inside the input and in order, canonical values that the
-// validators accept again unchanged.
+// validators accept again unchanged. With bit 6 of the first byte, the SSE2
+// byte classifiers must find what the AVX2 ones found (ioc/core/cpu.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ioc/core/cpu.hpp"
 #include "ioc/ioc/filter.hpp"
 #include "ioc/ioc/refang.hpp"
 #include "ioc/ioc/scanner.hpp"
@@ -22,6 +24,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!ioc::fuzz::flags_and_text(data, size, 256 * 1024, flags, input)) return 0;
   const ScanOptions opt = ioc::fuzz::scan_options_from(flags, all_types());
   std::vector<Hit> hits = scan_text(input, opt);
+  if ((flags & 64) != 0) {
+    ioc::cpu::use_avx2(false);
+    const std::vector<Hit> sse2 = scan_text(input, opt);
+    ioc::cpu::use_avx2(true);
+    check(sse2.size() == hits.size());
+    for (std::size_t k = 0; k < hits.size(); ++k)
+      check(sse2[k].type == hits[k].type && sse2[k].value == hits[k].value &&
+            sse2[k].begin == hits[k].begin && sse2[k].end == hits[k].end &&
+            sse2[k].defanged == hits[k].defanged);
+  }
   std::size_t last = 0;
   for (const Hit& h : hits) {
     check(h.begin <= h.end && h.end <= input.size());

@@ -6,12 +6,14 @@
 #include <algorithm>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <immintrin.h>
 #endif
 #include <array>
 #include <cstring>
 #include <iterator>
 #include <limits>
 
+#include "ioc/core/cpu.hpp"
 #include "ioc/core/limits.hpp"
 #include "ioc/io/file.hpp"
 #include "ioc/ioc/refang.hpp"
@@ -711,6 +713,12 @@ struct Scanner::Impl {
     const std::size_t n = t.size();
     words = (n + 63) / 64;
     if (bits.size() < words) bits.resize(words);  // never shrunk: no call per line
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (cpu::avx2()) {
+      classify_avx2(t.data(), n, bits.data());
+      return;
+    }
+#endif
     std::size_t w = 0;
     for (; (w + 1) * 64 <= n; ++w) bits[w] = classify64(t.data() + w * 64);
     if (w * 64 < n) {
@@ -720,6 +728,50 @@ struct Scanner::Impl {
       bits[w] = classify64(tail);
     }
   }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+  // The same bitmaps as classify64, 32 bytes a step, where the CPU has AVX2.
+  [[gnu::target("avx2")]] static Bits classify64_avx2(const char* p) {
+    const __m256i k20 = _mm256_set1_epi8(0x20), ka = _mm256_set1_epi8('a'),
+                  k25 = _mm256_set1_epi8(25), k0 = _mm256_set1_epi8('0'), k9 = _mm256_set1_epi8(9),
+                  kdot = _mm256_set1_epi8('.'), kdash = _mm256_set1_epi8('-'),
+                  kcolon = _mm256_set1_epi8(':'), kslash = _mm256_set1_epi8('/');
+    Bits w;
+    for (unsigned k = 0; k < 2; ++k) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+      const __m256i la = _mm256_sub_epi8(_mm256_or_si256(v, k20), ka);
+      const __m256i letter = _mm256_cmpeq_epi8(_mm256_min_epu8(la, k25), la);
+      const __m256i dd = _mm256_sub_epi8(v, k0);
+      const __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(dd, k9), dd);
+      const __m256i dot = _mm256_cmpeq_epi8(v, kdot);
+      const __m256i colon = _mm256_cmpeq_epi8(v, kcolon);
+      const __m256i dash = _mm256_cmpeq_epi8(v, kdash);
+      const __m256i any = _mm256_or_si256(_mm256_or_si256(letter, digit),
+                                          _mm256_or_si256(_mm256_or_si256(dot, colon), dash));
+      const unsigned shift = 32 * k;
+      const auto bits32 = [](int m) { return std::uint64_t{static_cast<std::uint32_t>(m)}; };
+      const std::uint64_t high = bits32(_mm256_movemask_epi8(v));
+      w.run |= (bits32(_mm256_movemask_epi8(any)) | high) << shift;
+      w.high |= high << shift;
+      w.dot |= bits32(_mm256_movemask_epi8(dot)) << shift;
+      w.colon |= bits32(_mm256_movemask_epi8(colon)) << shift;
+      w.alpha |= (bits32(_mm256_movemask_epi8(letter)) | high) << shift;
+      w.dash |= bits32(_mm256_movemask_epi8(dash)) << shift;
+      w.slash |= bits32(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, kslash))) << shift;
+    }
+    return w;
+  }
+
+  [[gnu::target("avx2")]] static void classify_avx2(const char* p, std::size_t n, Bits* out) {
+    std::size_t w = 0;
+    for (; (w + 1) * 64 <= n; ++w) out[w] = classify64_avx2(p + w * 64);
+    if (w * 64 < n) {
+      char tail[64] = {};
+      std::memcpy(tail, p + w * 64, n - w * 64);
+      out[w] = classify64_avx2(tail);
+    }
+  }
+#endif
 
   // The first position >= i (below n) whose bit is set in the bitmap whose
   // word w is word(w), over `words` words; n when there is none.

@@ -1,0 +1,139 @@
+// The AVX2 and SSE2 byte classifiers (ioc/core/cpu.hpp) must give the same
+// refanged texts and the same hits. On a CPU without AVX2 both runs take the
+// SSE2 path, and the tests say so.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ioc/core/cpu.hpp"
+#include "ioc/ioc/refang.hpp"
+#include "ioc/ioc/scanner.hpp"
+
+using ioc::scan::Hit;
+using ioc::scan::Refanged;
+using ioc::scan::ScanOptions;
+
+namespace {
+
+// Turns the AVX2 paths back on (where the CPU has them) when a test ends.
+struct RestoreAvx2 {
+  ~RestoreAvx2() { ioc::cpu::use_avx2(true); }
+};
+
+std::uint64_t g_seed = 0x9E3779B97F4A7C15u;
+std::uint64_t next(std::uint64_t n) {
+  g_seed ^= g_seed << 13;
+  g_seed ^= g_seed >> 7;
+  g_seed ^= g_seed << 17;
+  return g_seed % n;
+}
+
+// Texts of every length up to 300 bytes made of pieces that hold triggers,
+// markers and indicators, with a random byte now and then: the vector steps
+// and the tail meet them at every offset.
+std::vector<std::string> texts() {
+  const std::string_view pieces[] = {"evil[.]com",
+                                     "1.2.3[.]4",
+                                     "hxxps://a.b.org/x",
+                                     "bob[@]mail.ru",
+                                     "(.)",
+                                     "{dot}",
+                                     "x\\.y",
+                                     "a.]b",
+                                     "C:\\Windows",
+                                     "23:59:01",
+                                     "[10.0.0.1]",
+                                     "2001:db8::1",
+                                     " ",
+                                     "\n",
+                                     "\xE3\x80\x82",
+                                     "\xEF\xBC\x8E",
+                                     "|}{",
+                                     "d41d8cd98f00b204e9800998ecf8427e",
+                                     "user@example.com",
+                                     "Mozilla/5.0 (X",
+                                     "h**p[:]//x[.]io",
+                                     "caf\xC3\xA9.fr",
+                                     "-.-",
+                                     "::"};
+  std::vector<std::string> out;
+  for (int round = 0; round < 1500; ++round) {
+    std::string s;
+    const std::size_t len = next(301);
+    while (s.size() < len) {
+      if (next(8) == 0)
+        s += static_cast<char>(next(256));
+      else
+        s += pieces[next(std::size(pieces))];
+    }
+    s.resize(len);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::string> hits_of(std::string_view text, const ScanOptions& options) {
+  std::vector<std::string> out;
+  for (const Hit& h : ioc::scan::scan_text(text, options))
+    out.push_back(std::string(ioc::scan::type_name(h.type)) + " " + h.value + " " +
+                  std::to_string(h.begin) + "-" + std::to_string(h.end) +
+                  (h.defanged ? " defanged" : ""));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cpu: use_avx2(false) turns the AVX2 paths off, use_avx2(true) back on where there",
+          "[ioc][cpu]") {
+  RestoreAvx2 restore;
+  const bool had = ioc::cpu::avx2();
+  ioc::cpu::use_avx2(false);
+  CHECK_FALSE(ioc::cpu::avx2());
+  ioc::cpu::use_avx2(true);
+  CHECK(ioc::cpu::avx2() == had);
+  if (!had) WARN("this CPU has no AVX2: the AVX2 paths are not compared here");
+}
+
+TEST_CASE("cpu: the refanger finds the same markers with AVX2 and without", "[ioc][cpu]") {
+  RestoreAvx2 restore;
+  std::size_t changed = 0;
+  for (const std::string& text : texts()) {
+    Refanged a, b;
+    ioc::cpu::use_avx2(true);
+    const bool fa = ioc::scan::refang(text, {}, a);
+    ioc::cpu::use_avx2(false);
+    const bool fb = ioc::scan::refang(text, {}, b);
+    INFO(text);
+    REQUIRE(fa == fb);
+    REQUIRE(a.text == b.text);
+    REQUIRE(a.changes.size() == b.changes.size());
+    for (std::size_t k = 0; k < a.changes.size(); ++k) {
+      CHECK(a.changes[k].begin == b.changes[k].begin);
+      CHECK(a.changes[k].raw_begin == b.changes[k].raw_begin);
+      CHECK(a.changes[k].raw_end == b.changes[k].raw_end);
+    }
+    changed += fa;
+  }
+  CHECK(changed > 1000);
+}
+
+TEST_CASE("cpu: the scanner finds the same hits with AVX2 and without", "[ioc][cpu]") {
+  RestoreAvx2 restore;
+  ScanOptions all;
+  all.types = ioc::scan::all_types();
+  std::size_t hits = 0;
+  for (const std::string& text : texts()) {
+    for (const ScanOptions& options : {ScanOptions{}, all}) {
+      ioc::cpu::use_avx2(true);
+      const std::vector<std::string> a = hits_of(text, options);
+      ioc::cpu::use_avx2(false);
+      const std::vector<std::string> b = hits_of(text, options);
+      INFO(text);
+      REQUIRE(a == b);
+      hits += a.size();
+    }
+  }
+  CHECK(hits > 5000);
+}
