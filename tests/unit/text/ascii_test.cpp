@@ -22,21 +22,27 @@ TEST_CASE("ifind, irfind, iequals: ASCII case-insensitive", "[text][ascii]") {
   CHECK(to_lower_ascii("PoWeR-Shell 5") == "power-shell 5");
 }
 
-TEST_CASE("lower_ascii_copy: every byte value at every position of a word", "[text][ascii]") {
-  // Eight bytes at a time: each of the 256 byte values at each of the eight
-  // places of a word and in the byte-wise tail, beside bytes that change
-  // ('A', 'Z') and bytes near the letter edges ('@', '[', 0xC1, 0xDA).
+TEST_CASE("lower_ascii_copy: every byte value at every position, every length to 20",
+          "[text][ascii]") {
+  // Eight bytes at a time, and the last bytes as the last eight again: each
+  // of the 256 byte values at each place, beside bytes that change ('A', 'Z')
+  // and bytes near the letter edges ('@', '[', 0xC1, 0xDA); into another
+  // buffer and in place.
   const std::string fill = "AZ@[\xC1\xDAz`";
-  for (int c = 0; c < 256; ++c) {
-    for (std::size_t at = 0; at < 11; ++at) {
-      std::string in = fill + fill;
-      in.resize(11);
-      in[at] = static_cast<char>(c);
-      std::string out(in.size(), '?');
-      lower_ascii_copy(out.data(), in.data(), in.size());
-      for (std::size_t i = 0; i < in.size(); ++i) {
-        INFO("byte " << c << " at " << at << ", position " << i);
-        REQUIRE(out[i] == lower_ascii(in[i]));
+  for (std::size_t n = 1; n <= 20; ++n) {
+    for (int c = 0; c < 256; ++c) {
+      for (std::size_t at = 0; at < n; ++at) {
+        std::string in = fill + fill + fill;
+        in.resize(n);
+        in[at] = static_cast<char>(c);
+        std::string out(n, '?'), same = in;
+        lower_ascii_copy(out.data(), in.data(), n);
+        lower_ascii_copy(same.data(), same.data(), n);
+        for (std::size_t i = 0; i < n; ++i) {
+          INFO("length " << n << ", byte " << c << " at " << at << ", position " << i);
+          REQUIRE(out[i] == lower_ascii(in[i]));
+          REQUIRE(same[i] == out[i]);
+        }
       }
     }
   }

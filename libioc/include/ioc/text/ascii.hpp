@@ -34,19 +34,27 @@ constexpr std::uint64_t ascii_bytes_in(std::uint64_t w, unsigned char lo,
 }
 
 /// Copies n bytes from `in` to `out` with ASCII letters lower-cased; other
-/// bytes (UTF-8 included) unchanged. Eight bytes at a time; `out` may be `in`.
+/// bytes (UTF-8 included) unchanged. Eight bytes at a time; `out` may be `in`,
+/// else the two must not overlap.
 inline void lower_ascii_copy(char* out, const char* in, std::size_t n) noexcept {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+  const auto lower8 = [&](std::size_t i) {
     std::uint64_t x;
     std::memcpy(&x, in + i, 8);
     // Tested on the low seven bits; bytes >= 0x80 are no letters.
     const std::uint64_t upper = ascii_bytes_in(x & (0x7f * kOnes), 'A', 'Z') & ~x;
     x |= upper >> 2;  // 0x80 >> 2 == 0x20: 'A' -> 'a'
     std::memcpy(out + i, &x, 8);
+  };
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = lower_ascii(in[i]);
+    return;
   }
-  for (; i < n; ++i) out[i] = lower_ascii(in[i]);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) lower8(i);
+  // The last bytes as the last eight, again: lower-casing twice changes nothing
+  // (`out` is `in`, or apart from it).
+  if (i < n) lower8(n - 8);
 }
 
 /// How many bytes of s are c: 64 at a time where SSE2 is there (line
