@@ -37,9 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     ioc::scan::Refanged sse2;
     const bool fa = ioc::scan::refang(raw, {.loose = loose}, r);
-    ioc::cpu::use_avx2(false);
+    ioc::cpu::use_extensions(false);
     const bool fb = ioc::scan::refang(raw, {.loose = loose}, sse2);
-    ioc::cpu::use_avx2(true);
+    ioc::cpu::use_extensions(true);
     check(fa == fb && r.text == sse2.text && r.changes.size() == sse2.changes.size());
     for (std::size_t k = 0; k < r.changes.size(); ++k)
       check(r.changes[k].begin == sse2.changes[k].begin &&

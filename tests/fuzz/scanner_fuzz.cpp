@@ -1,8 +1,8 @@
 // libFuzzer target: the IOC scanner on arbitrary bytes, with every type and the
 // options chosen by the first byte, must not crash and must keep its
 // invariants: spans inside the input and in order, canonical values that the
-// validators accept again unchanged. With bit 6 of the first byte, the SSE2
-// byte classifiers must find what the AVX2 ones found (ioc/core/cpu.hpp).
+// validators accept again unchanged. With bit 6 of the first byte, the baseline
+// paths must find what the AVX2 and POPCNT ones found (ioc/core/cpu.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ScanOptions opt = ioc::fuzz::scan_options_from(flags, all_types());
   std::vector<Hit> hits = scan_text(input, opt);
   if ((flags & 64) != 0) {
-    ioc::cpu::use_avx2(false);
+    ioc::cpu::use_extensions(false);
     const std::vector<Hit> sse2 = scan_text(input, opt);
-    ioc::cpu::use_avx2(true);
+    ioc::cpu::use_extensions(true);
     check(sse2.size() == hits.size());
     for (std::size_t k = 0; k < hits.size(); ++k)
       check(sse2[k].type == hits[k].type && sse2[k].value == hits[k].value &&

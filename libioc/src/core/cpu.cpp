@@ -3,26 +3,32 @@
 namespace ioc::cpu {
 namespace {
 
-bool cpu_has_avx2() noexcept {
+struct Features {
+  bool avx2 = false, popcnt = false;
+};
+
+Features detect() noexcept {
+  Features f;
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();  // (may run before libgcc's own constructor)
-  return __builtin_cpu_supports("avx2");
-#else
-  return false;
+  f.avx2 = __builtin_cpu_supports("avx2");
+  f.popcnt = __builtin_cpu_supports("popcnt");
 #endif
+  return f;
 }
 
-const bool kCpuAvx2 = cpu_has_avx2();
-bool in_use = kCpuAvx2;
+const Features kCpu = detect();
 
 }  // namespace
 
-bool avx2() noexcept {
-  return in_use;
-}
+namespace detail {
+bool g_avx2 = kCpu.avx2;
+bool g_popcnt = kCpu.popcnt;
+}  // namespace detail
 
-void use_avx2(bool on) noexcept {
-  in_use = on && kCpuAvx2;
+void use_extensions(bool on) noexcept {
+  detail::g_avx2 = on && kCpu.avx2;
+  detail::g_popcnt = on && kCpu.popcnt;
 }
 
 }  // namespace ioc::cpu

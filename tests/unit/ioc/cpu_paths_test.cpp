@@ -1,6 +1,7 @@
-// The AVX2 and SSE2 byte classifiers (ioc/core/cpu.hpp) must give the same
-// refanged texts and the same hits. On a CPU without AVX2 both runs take the
-// SSE2 path, and the tests say so.
+// The paths beyond SSE2 (ioc/core/cpu.hpp: AVX2 byte classifiers, POPCNT bit
+// counts) must give the same refanged texts and the same hits as the baseline
+// ones. On a CPU without them both runs take the baseline paths, and the
+// tests say so.
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
@@ -17,9 +18,9 @@ using ioc::scan::ScanOptions;
 
 namespace {
 
-// Turns the AVX2 paths back on (where the CPU has them) when a test ends.
-struct RestoreAvx2 {
-  ~RestoreAvx2() { ioc::cpu::use_avx2(true); }
+// Turns the paths beyond SSE2 back on (where the CPU has them) when a test ends.
+struct RestoreExtensions {
+  ~RestoreExtensions() { ioc::cpu::use_extensions(true); }
 };
 
 std::uint64_t g_seed = 0x9E3779B97F4A7C15u;
@@ -85,25 +86,29 @@ std::vector<std::string> hits_of(std::string_view text, const ScanOptions& optio
 
 }  // namespace
 
-TEST_CASE("cpu: use_avx2(false) turns the AVX2 paths off, use_avx2(true) back on where there",
+TEST_CASE("cpu: use_extensions(false) turns AVX2 and POPCNT off, use_extensions(true) back on",
           "[ioc][cpu]") {
-  RestoreAvx2 restore;
-  const bool had = ioc::cpu::avx2();
-  ioc::cpu::use_avx2(false);
+  RestoreExtensions restore;
+  const bool avx2 = ioc::cpu::avx2(), popcnt = ioc::cpu::popcnt();
+  ioc::cpu::use_extensions(false);
   CHECK_FALSE(ioc::cpu::avx2());
-  ioc::cpu::use_avx2(true);
-  CHECK(ioc::cpu::avx2() == had);
-  if (!had) WARN("this CPU has no AVX2: the AVX2 paths are not compared here");
+  CHECK_FALSE(ioc::cpu::popcnt());
+  ioc::cpu::use_extensions(true);
+  CHECK(ioc::cpu::avx2() == avx2);
+  CHECK(ioc::cpu::popcnt() == popcnt);
+  if (!avx2) WARN("this CPU has no AVX2: the AVX2 paths are not compared here");
+  if (!popcnt) WARN("this CPU has no POPCNT: its path is not compared here");
 }
 
-TEST_CASE("cpu: the refanger finds the same markers with AVX2 and without", "[ioc][cpu]") {
-  RestoreAvx2 restore;
+TEST_CASE("cpu: the refanger finds the same markers with the extensions and without",
+          "[ioc][cpu]") {
+  RestoreExtensions restore;
   std::size_t changed = 0;
   for (const std::string& text : texts()) {
     Refanged a, b;
-    ioc::cpu::use_avx2(true);
+    ioc::cpu::use_extensions(true);
     const bool fa = ioc::scan::refang(text, {}, a);
-    ioc::cpu::use_avx2(false);
+    ioc::cpu::use_extensions(false);
     const bool fb = ioc::scan::refang(text, {}, b);
     INFO(text);
     REQUIRE(fa == fb);
@@ -119,16 +124,16 @@ TEST_CASE("cpu: the refanger finds the same markers with AVX2 and without", "[io
   CHECK(changed > 1000);
 }
 
-TEST_CASE("cpu: the scanner finds the same hits with AVX2 and without", "[ioc][cpu]") {
-  RestoreAvx2 restore;
+TEST_CASE("cpu: the scanner finds the same hits with the extensions and without", "[ioc][cpu]") {
+  RestoreExtensions restore;
   ScanOptions all;
   all.types = ioc::scan::all_types();
   std::size_t hits = 0;
   for (const std::string& text : texts()) {
     for (const ScanOptions& options : {ScanOptions{}, all}) {
-      ioc::cpu::use_avx2(true);
+      ioc::cpu::use_extensions(true);
       const std::vector<std::string> a = hits_of(text, options);
-      ioc::cpu::use_avx2(false);
+      ioc::cpu::use_extensions(false);
       const std::vector<std::string> b = hits_of(text, options);
       INFO(text);
       REQUIRE(a == b);
