@@ -3,12 +3,29 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
 
 namespace ioc::test {
+
+/// A small deterministic generator (xorshift64) for randomized tests:
+/// next(n) is in [0, n).
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : s_(seed) {}
+  std::uint64_t operator()(std::uint64_t n) {
+    s_ ^= s_ << 13;
+    s_ ^= s_ >> 7;
+    s_ ^= s_ << 17;
+    return s_ % n;
+  }
+
+ private:
+  std::uint64_t s_;
+};
 
 /// A fresh directory under the system temp dir, removed with its files.
 class TempDir {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../support.hpp"
 #include "ioc/ioc/validate.hpp"
 
 using ioc::scan::Hit;
@@ -531,13 +532,7 @@ TEST_CASE("scanner: runs passed over for their colons hold nothing", "[ioc][scan
   // Random runs of hex digits, colons, dots and letters, at every word offset.
   ScanOptions every;
   ioc::scan::add(every.types, Type::kCve);
-  std::uint64_t seed = 0x9E3779B97F4A7C15u;
-  const auto next = [&](std::uint64_t n) {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed % n;
-  };
+  ioc::test::Random next(0x9E3779B97F4A7C15u);
   const std::string_view atoms[] = {":",    ":", "::",   "1",      "ab",      "2001", "db8",
                                     "fe80", ".", "10",   "0",      "g",       "x",    "%",
                                     "/",    "z", "ffff", "1:2:3:", "a:b:c:d:"};
@@ -566,13 +561,7 @@ TEST_CASE("scanner: runs of digits, dots and dashes hold an IPv4 address only in
   // piece(): against a reference made here, which trims '.' and '-' off each
   // run, splits it at its dashes, trims each side, and takes four numbers of
   // one to three digits, each at most 255, as an address.
-  std::uint64_t seed = 0x2545F4914F6CDD1Du;
-  const auto next = [&](std::uint64_t n) {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed % n;
-  };
+  ioc::test::Random next(0x2545F4914F6CDD1Du);
   const auto trim = [](std::string_view v) {
     while (!v.empty() && (v.front() == '.' || v.front() == '-')) v.remove_prefix(1);
     while (!v.empty() && (v.back() == '.' || v.back() == '-')) v.remove_suffix(1);
@@ -629,13 +618,7 @@ TEST_CASE("scanner: runs passed over for their length hold no hash", "[ioc][scan
   // letter that is no hex digit), joined by borders and by '-' and '.'.
   ScanOptions every;
   ioc::scan::add(every.types, Type::kCve);
-  std::uint64_t seed = 0x853C49E6748FEA9Bu;
-  const auto next = [&](std::uint64_t n) {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed % n;
-  };
+  ioc::test::Random next(0x853C49E6748FEA9Bu);
   const std::size_t lengths[] = {31, 32, 33, 39, 40, 41, 63, 64, 65, 127, 128, 129};
   const std::string_view joins[] = {" ", " ", "-", ".", "_", "=", "/", "+", "\n", ".exe "};
   std::size_t hashes = 0;

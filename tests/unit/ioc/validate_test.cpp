@@ -181,12 +181,7 @@ TEST_CASE("refang: the trigger search finds what a byte-by-byte search finds", "
     if (!a) continue;
     ++changed;
     REQUIRE(fast.text == slow.text);
-    REQUIRE(fast.changes.size() == slow.changes.size());
-    for (std::size_t k = 0; k < fast.changes.size(); ++k) {
-      CHECK(fast.changes[k].begin == slow.changes[k].begin);
-      CHECK(fast.changes[k].raw_begin == slow.changes[k].raw_begin);
-      CHECK(fast.changes[k].raw_end == slow.changes[k].raw_end);
-    }
+    REQUIRE(fast.changes == slow.changes);
   }
   CHECK(changed > 500);  // the atoms make markers often
 }

@@ -36,6 +36,7 @@ struct Refanged {
   struct Change {
     std::uint32_t begin, end;
     std::uint32_t raw_begin, raw_end;
+    friend bool operator==(const Change&, const Change&) = default;
   };
   std::string text;
   /// The replaced regions, in order.
