@@ -123,6 +123,12 @@ inline std::size_t count_bits(std::uint64_t x) noexcept {
   for (; x != 0; x &= x - 1) ++n;
   return n;
 }
+// The lengths of MD5, SHA-1, SHA-256 and SHA-512 in hex digits; the shortest
+// is the shortest run that can be a hash (min_plain_run with hashes wanted).
+constexpr std::size_t kHashRun = 32;
+constexpr bool hash_length(std::size_t n) noexcept {
+  return n == kHashRun || n == 40 || n == 64 || n == 128;
+}
 inline bool is_alnum(char c) noexcept {
   return (cls(c) & (kAlpha | kDigit)) != 0;
 }
@@ -830,7 +836,7 @@ struct Scanner::Impl {
 
   void mark_interesting(std::size_t len) {
     using U128 = unsigned __int128;
-    if (len == 32) {
+    if (len == kHashRun) {
       // A run of 32 or more bytes holds a whole 16-byte lane of its word:
       // mark the lanes that are all run bytes (runs of 16 to 31 bytes may be
       // marked too; tokens() drops them).
@@ -931,12 +937,11 @@ struct Scanner::Impl {
   // ASN, MAC), or none. Set once from the options (see the constructor).
   std::size_t min_plain_run = 0;
 
-  // (32: hashes are the only plain types wanted; tokens() counts on it.)
   std::size_t plain_run_for_types() const {
     std::size_t len = std::numeric_limits<std::size_t>::max();
     if (want(Type::kBtc)) len = 14;
     if (want(Type::kMd5) || want(Type::kSha1) || want(Type::kSha256) || want(Type::kSha512))
-      len = std::min<std::size_t>(len, 32);
+      len = std::min(len, kHashRun);
     if (want(Type::kCve) || want(Type::kAttack) || want(Type::kAsn) || want(Type::kMac)) len = 0;
     return len;
   }
@@ -969,11 +974,12 @@ struct Scanner::Impl {
         // pieces are shorter still (min_plain_run > 0 means no MAC is wanted).
         continue;
       }
-      if (min_plain_run == 32 && !counts.high && !colon && counts.dots == 0 && counts.dashes == 0) {
+      if (min_plain_run == kHashRun && !counts.high && !colon && counts.dots == 0 &&
+          counts.dashes == 0) {
         // Hashes are the only plain types wanted, and a run of letters and
         // digits alone is one only at their lengths (base64 is full of such runs).
         const std::size_t len = e0 - b0;
-        if (len != 32 && len != 40 && len != 64 && len != 128) continue;
+        if (!hash_length(len)) continue;
       }
       if (!counts.high && !counts.letters && !colon && counts.dots < 3) {
         // Digits, dashes and one or two dots ("HTTP/1.1", "Mozilla/5.0"): in
@@ -1209,7 +1215,7 @@ struct Scanner::Impl {
     if ((hashes || want(Type::kBtc)) && dots == 0 && dashes == 0) {
       // One alphanumeric run: check it whole.
       const std::size_t len = p.size();
-      if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
+      if (hashes && hash_length(len)) {
         if (auto type = hash_type_of(p); type && want(*type)) add_lower(*type, b, e);
       } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(p)) {
         add(Type::kBtc, p, b, e);
@@ -1219,7 +1225,7 @@ struct Scanner::Impl {
       for (std::size_t i = b; i <= e; ++i) {
         if (i < e && t[i] != '.' && t[i] != '-') continue;
         const std::size_t len = i - s;
-        if (hashes && (len == 32 || len == 40 || len == 64 || len == 128)) {
+        if (hashes && hash_length(len)) {
           if (auto type = hash_type_of(sub(s, len)); type && want(*type)) add_lower(*type, s, i);
         } else if (want(Type::kBtc) && len >= 14 && len <= 74 && is_btc_address(sub(s, len))) {
           add(Type::kBtc, sub(s, len), s, i);
